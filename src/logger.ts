@@ -1,0 +1,74 @@
+import { pino, type DestinationStream, type Level, type Logger, type LevelWithSilent } from 'pino';
+import pretty from 'pino-pretty';
+
+/** KrakenD's level names and pino's, case-insensitive, to pino levels. */
+const LEVELS: Record<string, LevelWithSilent> = {
+  debug: 'debug',
+  info: 'info',
+  warning: 'warn',
+  warn: 'warn',
+  error: 'error',
+  critical: 'fatal',
+  fatal: 'fatal',
+  trace: 'trace',
+  silent: 'silent',
+};
+
+export function toPinoLevel(level: string | undefined): LevelWithSilent | undefined {
+  if (level === undefined) return undefined;
+  return LEVELS[level.toLowerCase()];
+}
+
+export const LEVEL_NAMES = Object.keys(LEVELS);
+
+export interface LoggerOptions {
+  level?: string;
+  /** Pretty output; default: when stdout is a TTY. */
+  pretty?: boolean;
+  /** KrakenD `telemetry/logging.prefix`, prepended to every message. */
+  prefix?: string;
+  destination?: DestinationStream;
+}
+
+/**
+ * Secrets never reach a log line: whatever a caller logs under these keys is redacted.
+ * (`SECURITY.md`: Authorization and cookies are redacted.)
+ */
+const REDACT = [
+  'headers.authorization',
+  'headers.cookie',
+  'headers["set-cookie"]',
+  'headers["proxy-authorization"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = toPinoLevel(options.level) ?? 'info';
+  const usePretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
+  const base = {
+    level,
+    base: undefined,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    msgPrefix: options.prefix ? `${options.prefix} ` : undefined,
+  };
+  if (options.destination) return pino(base, options.destination);
+  if (usePretty) {
+    return pino(
+      base,
+      pretty({
+        colorize: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname,method,path,status,ms,generation,plugin,endpoint,backend',
+        sync: true,
+      }),
+    );
+  }
+  return pino(base, pino.destination({ sync: false }));
+}
+
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+export type { Level, Logger };
