@@ -26,6 +26,14 @@ if (files.length === 0) {
   console.error('no test files found in', targets.join(' '));
   process.exit(1);
 }
+// Type-check and build first: the CLI tests run the real bin from dist/, as a fresh clone does.
+if (!process.env.KRAKEND_CONNECT_SKIP_BUILD) {
+  const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.log('0 passed, 1 failed, 0 skipped');
+    process.exit(1);
+  }
+}
 mkdirSync(join(root, 'test-results'), { recursive: true });
 const tap = join(root, 'test-results', 'tap.txt');
 const r = spawnSync(

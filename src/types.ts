@@ -110,6 +110,8 @@ export interface Gateway {
   readonly watchedFiles: readonly string[];
   /** The last load error, if the gateway is not serving the newest files. */
   readonly lastError: Error | undefined;
+  /** The pino logger the gateway writes to. */
+  readonly logger: Logger;
 }
 
 // ---------------------------------------------------------------- resolved config

@@ -1,0 +1,111 @@
+import connect from 'connect';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { formatProblem, isGatewayError } from '../errors.js';
+import { createGateway } from '../gateway.js';
+import { loadConfig } from '../config/index.js';
+
+export interface RunOptions {
+  config: string;
+  port?: number;
+  debug: boolean;
+  watch: boolean;
+  logLevel?: string;
+  record?: string;
+  replay?: string;
+  replayFallthrough?: boolean;
+  dashboard?: boolean;
+}
+
+/** How long SIGTERM waits for in-flight requests before closing their sockets. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** `run`: the gateway alone on Connect + http.createServer (INTERFACE.md, DECISIONS.md 9). */
+export async function runCommand(opts: RunOptions): Promise<number> {
+  const gateway = createGateway({
+    config: opts.config,
+    watch: opts.watch,
+    fallthrough: false,
+    debugEndpoints: opts.debug,
+    logLevel: opts.logLevel,
+    record: opts.record,
+    replay: opts.replay,
+    replayFallthrough: opts.replayFallthrough,
+    dashboard: opts.dashboard,
+  });
+  const logger = gateway.logger;
+  let listenIp = '127.0.0.1';
+  let configPort: number | undefined;
+  try {
+    await gateway.ready;
+  } catch (err) {
+    if (!opts.watch) {
+      const lines = isGatewayError(err) && err.problems.length ? err.problems.map(formatProblem) : [(err as Error).message];
+      for (const l of lines) process.stderr.write(`${l}\n`);
+      await gateway.close();
+      return 1;
+    }
+  }
+  try {
+    const config = await loadConfig(opts.config, { cwd: process.cwd() });
+    configPort = config.port;
+    if (config.listenIp) listenIp = config.listenIp;
+  } catch {
+    // With -w the gateway answers 503 until a good save; the port falls back to 8080.
+  }
+  if (!/^(127\.|::1$|localhost$)/.test(listenIp)) {
+    logger.warn(`[SERVICE: Gateway] listening on ${listenIp}, which is not a loopback address: other machines can reach this dev gateway`);
+  }
+  const app = connect();
+  app.use(gateway);
+  const server = createServer(app);
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 0;
+  (server as Server & { connectionsCheckingInterval?: number }).connectionsCheckingInterval = 1000;
+  server.on('upgrade', (req, socket: Socket, head) => {
+    if (gateway.upgrade(req, socket, head)) return;
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n404 page not found');
+  });
+  server.on('clientError', (err, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const code = (err as NodeJS.ErrnoException).code;
+    const status = code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+  });
+  const port = opts.port ?? configPort ?? 8080;
+  server.listen(port, listenIp);
+  try {
+    await once(server, 'listening');
+  } catch (err) {
+    process.stderr.write(`krakend-connect: cannot listen on ${listenIp}:${port}: ${(err as Error).message}\n`);
+    await gateway.close();
+    return 1;
+  }
+  const address = server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  const host = listenIp.includes(':') ? `[${listenIp}]` : listenIp;
+  logger.info(`[SERVICE: Gin] Listening on port: ${actual}`);
+  logger.info(`listening on http://${host}:${actual}`);
+
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info(`[SERVICE: Gateway] ${signal} received, finishing in-flight requests`);
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      grace.unref();
+      await Promise.allSettled([closed, gateway.close()]);
+      clearTimeout(grace);
+      logger.info('[SERVICE: Gateway] stopped');
+      logger.flush?.();
+      resolveExit(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+}

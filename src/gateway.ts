@@ -1,0 +1,224 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isAbsolute, resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { loadConfig } from './config/index.js';
+import { GatewayError, hasCode, isGatewayError } from './errors.js';
+import { buildGeneration, type Generation } from './generation.js';
+import { writeLoadError } from './http/load-error.js';
+import { logAccess } from './http/access-log.js';
+import { KRAKEND_VERSION } from './internal/version.js';
+import { setState } from './internal/request-state.js';
+import { createLogger, silentLogger, toPinoLevel } from './logger.js';
+import { createDispatchers } from './proxy/dispatchers.js';
+import { printRoutes } from './router/print.js';
+import type { Gateway, GatewayEvents, GatewayOptions, NextFunction, ReloadEvent } from './types.js';
+import { createFileWatcher, type FileWatcher } from './watch/watcher.js';
+
+/**
+ * The composition root: one Connect middleware whose identity never changes while generations
+ * (config + routes + pipes + plugin chain) are built off to the side and swapped in one
+ * reference (STYLE.md rule 6). In-flight requests finish on the generation they started on.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const cwd = options.cwd ?? process.cwd();
+  const production = process.env.NODE_ENV === 'production';
+  const explicitLevel = options.logLevel !== undefined;
+  const logger: Logger =
+    options.logger === false
+      ? silentLogger()
+      : (options.logger ?? createLogger({ level: options.logLevel ?? 'info' }));
+  const emitter = new EventEmitter<GatewayEvents>();
+  emitter.on('error', () => {});
+  const dispatchers = createDispatchers();
+  const configSource =
+    typeof options.config === 'string' && !isAbsolute(options.config)
+      ? resolve(cwd, options.config)
+      : options.config;
+
+  let current: Generation | undefined;
+  let lastError: Error | undefined;
+  let nextId = 1;
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  let watcher: FileWatcher | undefined;
+  let chain: Promise<unknown> = Promise.resolve();
+
+  async function build(changed: string[], first: boolean): Promise<ReloadEvent> {
+    const started = performance.now();
+    try {
+      const config = await loadWithRetry(first);
+      if (!explicitLevel && options.logger === undefined && config.logging.level) {
+        const level = toPinoLevel(config.logging.level);
+        if (level) logger.level = level;
+      }
+      for (const w of config.warnings) {
+        const where = w.line ? `${config.file}:${w.line}:${w.column} ${w.path}` : w.path;
+        logger[w.level === 'error' ? 'error' : 'warn'](where ? `${where}: ${w.message}` : w.message);
+      }
+      const gen = await buildGeneration(config, {
+        id: nextId++,
+        logger,
+        dispatchers,
+        fallthrough: options.fallthrough ?? true,
+        debugEndpoints: options.debugEndpoints ?? false,
+        strictPlugins: !first,
+        version: KRAKEND_VERSION,
+      });
+      if (closed) {
+        void gen.retire(0);
+        throw new GatewayError('KC_CLOSED', 'the gateway was closed during a reload');
+      }
+      const previous = current;
+      current = gen;
+      lastError = undefined;
+      watcher?.set(gen.watchFiles);
+      const ms = Math.round(performance.now() - started);
+      logRoutes(gen, previous, changed, ms);
+      void previous?.retire();
+      const event: ReloadEvent = { ok: true, ms, routes: gen.config.endpoints.length, generation: gen.id, changed };
+      emitter.emit('reload', event);
+      return event;
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      lastError = error;
+      logger.error(
+        { code: isGatewayError(error) ? error.code : undefined },
+        current
+          ? `[SERVICE: Reload] ${error.message}\n(still serving the last good config, generation ${current.id})`
+          : `[SERVICE: Config] ${error.message}`,
+      );
+      const event: ReloadEvent = { ok: false, error, changed };
+      emitter.emit('reload', event);
+      return event;
+    }
+  }
+
+  /** DECISIONS.md 19: a save caught half-written parses badly; retry briefly before reporting. */
+  async function loadWithRetry(first: boolean) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await loadConfig(configSource, { cwd });
+      } catch (err) {
+        if (first || attempt >= 3 || !(hasCode(err, 'KC_CONFIG_SYNTAX') || hasCode(err, 'KC_CONFIG_READ'))) {
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, 35));
+      }
+    }
+  }
+
+  function logRoutes(gen: Generation, previous: Generation | undefined, changed: string[], ms: number) {
+    const endpoints = gen.config.endpoints;
+    if (!previous) {
+      logger.info(`[SERVICE: Gateway] ${endpoints.length} endpoints loaded in ${ms} ms from ${gen.config.file}\n${printRoutes(endpoints)}`);
+      return;
+    }
+    const key = (e: { method: string; endpoint: string }) => `${e.method} ${e.endpoint}`;
+    const before = new Set(previous.config.endpoints.map(key));
+    const after = new Set(endpoints.map(key));
+    const added = [...after].filter((k) => !before.has(k));
+    const removed = [...before].filter((k) => !after.has(k));
+    const what = changed.length ? changed.join(', ') : 'reload';
+    logger.info(
+      { generation: gen.id, ms, added, removed },
+      `[SERVICE: Reload] ${what} → generation ${gen.id} in ${ms} ms (${endpoints.length} routes, +${added.length} -${removed.length}${added.length ? ` added: ${added.join(', ')}` : ''}${removed.length ? ` removed: ${removed.join(', ')}` : ''})`,
+    );
+  }
+
+  function reload(changed: string[] = []): Promise<ReloadEvent> {
+    if (closed) return Promise.resolve({ ok: false, error: new GatewayError('KC_CLOSED', 'closed'), changed });
+    const run = chain.then(() => build(changed, false));
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  const first = build([], true);
+  chain = first;
+  const ready: Promise<void> = first.then((e) => {
+    if (!e.ok) throw e.error;
+  });
+  ready.catch(() => {});
+
+  const watchEnabled = !closed && (options.watch ?? !production) && typeof configSource === 'string';
+  if (watchEnabled) {
+    watcher = createFileWatcher({
+      injected: options.watcher,
+      logger,
+      initial: [configSource as string],
+      onChange: (paths) => void reload(paths),
+    });
+  }
+
+  function gatewayMiddleware(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
+    const gen = current;
+    if (gen) return serve(gen, req, res, next);
+    if (closed) return writeLoadError(req, res, new GatewayError('KC_CLOSED', 'the gateway is closed'));
+    // First load still running (or failed): wait for it, bounded, then serve or explain.
+    const timer = setTimeout(() => answerNotReady(req, res), 2000);
+    first.then(() => {
+      clearTimeout(timer);
+      if (res.writableEnded || res.headersSent) return;
+      if (current) serve(current, req, res, next);
+      else answerNotReady(req, res);
+    });
+  }
+
+  function answerNotReady(req: IncomingMessage, res: ServerResponse): void {
+    if (res.headersSent || res.writableEnded) return;
+    writeLoadError(req, res, lastError ?? new GatewayError('KC_NOT_READY', 'the gateway is still loading its config'));
+  }
+
+  function serve(gen: Generation, req: IncomingMessage, res: ServerResponse, next?: NextFunction) {
+    const state = { start: performance.now(), next, fellThrough: false, generation: gen.id };
+    setState(req, state);
+    if (!gen.config.router.disableAccessLog) logAccess(req, res, state, logger, gen.config.router.loggerSkipPaths);
+    gen.handle(req, res);
+  }
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const gen = current;
+    if (!gen || closed) return false;
+    return gen.upgrade(req, socket, head);
+  }
+
+  function close(): Promise<void> {
+    if (closing) return closing;
+    closed = true;
+    closing = (async () => {
+      await Promise.allSettled([watcher?.close(), chain]);
+      const gen = current;
+      await Promise.allSettled([gen?.retire(5000)]);
+      await dispatchers.close();
+      emitter.removeAllListeners();
+    })();
+    return closing;
+  }
+
+  const gateway = gatewayMiddleware as unknown as Gateway;
+  Object.defineProperties(gateway, {
+    ready: { value: ready, enumerable: true },
+    logger: { value: logger, enumerable: true },
+    lastError: { get: () => lastError, enumerable: true },
+    watchedFiles: { get: () => current?.watchFiles ?? [], enumerable: true },
+  });
+  Object.assign(gateway, {
+    close,
+    upgrade,
+    reload,
+    on(event: keyof GatewayEvents, listener: (...args: never[]) => void) {
+      emitter.on(event, listener as never);
+      return gateway;
+    },
+    off(event: keyof GatewayEvents, listener: (...args: never[]) => void) {
+      emitter.off(event, listener as never);
+      return gateway;
+    },
+    once(event: keyof GatewayEvents, listener: (...args: never[]) => void) {
+      emitter.once(event, listener as never);
+      return gateway;
+    },
+  });
+  return gateway;
+}

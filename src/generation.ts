@@ -1,0 +1,251 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { createDebugHandler } from './endpoints/debug.js';
+import { echoHandler } from './endpoints/echo.js';
+import { healthHandler } from './endpoints/health.js';
+import { createCors } from './http/cors.js';
+import {
+  createEndpointHandler,
+  createUpgradeHandler,
+  type EndpointDeps,
+  type EndpointHandler,
+  type UpgradeHandler,
+} from './http/endpoint.js';
+import { writeNotFound, writeMethodNotAllowed, writeRedirect, writeBadParam, writeAutoOptions } from './http/standalone.js';
+import { pathOf } from './internal/path.js';
+import { getState } from './internal/request-state.js';
+import type { BackendDispatchers } from './proxy/dispatchers.js';
+import { buildHandlerChain, loadPlugins } from './plugins/index.js';
+import type { PluginRegistry } from './plugins/types.js';
+import { compileRoutes, type CompiledRoutes } from './router/compile.js';
+import { allowedMethods, match } from './router/match.js';
+import { badEscape, checkParams } from './router/params.js';
+import { redirectTarget } from './router/redirect.js';
+import type { BackendCallRecord, NodeHandler, ResolvedConfig } from './types.js';
+
+export interface RouteValue {
+  handler: EndpointHandler;
+  upgrade?: UpgradeHandler;
+}
+
+export interface GenerationOptions {
+  id: number;
+  logger: Logger;
+  dispatchers: BackendDispatchers;
+  fallthrough: boolean;
+  debugEndpoints: boolean;
+  /** Served under `/__krakend/` (the dashboard), when given. */
+  dashboard?: NodeHandler;
+  /** A plugin that fails to import fails the build (reload keeps the last good generation). */
+  strictPlugins: boolean;
+  onBackendCall?: (rec: BackendCallRecord) => void;
+  version: string;
+  /** Extra fields merged into the endpoint deps (record/replay, mocks). */
+  extraDeps?: Partial<EndpointDeps>;
+}
+
+/** One complete, immutable build of config + routes + pipes + plugin chain. */
+export interface Generation {
+  readonly id: number;
+  readonly config: ResolvedConfig;
+  readonly plugins?: PluginRegistry;
+  readonly routes: CompiledRoutes<RouteValue>;
+  /** Files whose change should trigger a reload (config, plugin folder, plugin imports). */
+  readonly watchFiles: readonly string[];
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Requests still running on this generation. */
+  readonly inflight: number;
+  /** Waits (bounded) for in-flight requests, then aborts the plugins' signals. */
+  retire(maxWaitMs?: number): Promise<void>;
+}
+
+export async function buildGeneration(
+  config: ResolvedConfig,
+  options: GenerationOptions,
+): Promise<Generation> {
+  const { logger } = options;
+  const plugins = config.plugin
+    ? await loadPlugins(config.plugin, { logger, strict: options.strictPlugins })
+    : undefined;
+  try {
+    return await assemble(config, options, plugins);
+  } catch (err) {
+    plugins?.dispose();
+    throw err;
+  }
+}
+
+async function assemble(
+  config: ResolvedConfig,
+  options: GenerationOptions,
+  plugins: PluginRegistry | undefined,
+): Promise<Generation> {
+  const { logger } = options;
+  const deps: EndpointDeps = {
+    config,
+    logger,
+    plugins,
+    dispatchers: options.dispatchers,
+    onBackendCall: options.onBackendCall,
+    version: options.version,
+    ...options.extraDeps,
+  };
+  const routes = compileRoutes<RouteValue>(
+    config.endpoints,
+    (e) => ({ handler: createEndpointHandler(e, deps), upgrade: createUpgradeHandler(e, deps) }),
+    config.file,
+  );
+  const cors = config.cors ? createCors(config.cors) : undefined;
+  const router = config.router;
+  const debugOn = options.debugEndpoints || config.debugEndpoint;
+  const echoOn = options.debugEndpoints || config.echoEndpoint;
+  const debugHandler = createDebugHandler(logger);
+  const standalone = !options.fallthrough;
+
+  function gatewayCore(req: IncomingMessage, res: ServerResponse): void {
+    if (cors && cors(req, res)) return;
+    const method = req.method ?? 'GET';
+    const path = pathOf(req.url);
+    if (path.startsWith('/__')) {
+      if (path === router.healthPath && !router.disableHealth && (method === 'GET' || standalone)) {
+        if (method === 'GET') return healthHandler(req, res);
+        return writeMethodNotAllowed(res, ['GET'], router, options.version);
+      }
+      if (debugOn && path.startsWith('/__debug/')) return debugHandler(req, res);
+      if (echoOn && path.startsWith('/__echo/')) return echoHandler(req, res);
+      if (options.dashboard && (path === '/__krakend' || path.startsWith('/__krakend/'))) {
+        return void options.dashboard(req, res);
+      }
+      if (standalone && ((debugOn && path === '/__debug') || (echoOn && path === '/__echo'))) {
+        return writeRedirect(res, method, `${path}/`, req.url);
+      }
+    } else if (router.healthPath !== '/__health' && path === router.healthPath && !router.disableHealth) {
+      return healthHandler(req, res);
+    }
+    const found = match(routes, method, path);
+    if (found.kind === 'route') {
+      if (!router.disablePathDecoding) {
+        const bad = checkParams(found.params, found.route.endpoint.wildcard);
+        if (bad) return writeBadParam(res, bad);
+      }
+      const state = getState(req);
+      if (state) state.endpoint = found.route.endpoint.endpoint;
+      return found.route.value.handler(req, res, found.params);
+    }
+    const state = getState(req);
+    if (!standalone && state?.next) {
+      state.fellThrough = true;
+      return state.next();
+    }
+    const escape = badEscape(path);
+    if (escape) return writeBadParam(res, escape);
+    if (method === 'OPTIONS' && router.autoOptions) {
+      const allow = allowedMethods(routes, path);
+      if (allow.length > 0) return writeAutoOptions(res, allow, router, options.version);
+    }
+    const target = redirectTarget(routes, method, path, {
+      trailingSlash: !router.disableRedirectTrailingSlash,
+      fixedPath: !router.disableRedirectFixedPath,
+    });
+    if (target !== undefined) return writeRedirect(res, method, target, req.url, req.headers['x-forwarded-prefix']);
+    if (!router.disableHandleMethodNotAllowed) {
+      const allow = allowedMethods(routes, path);
+      if (allow.length > 0) return writeMethodNotAllowed(res, allow, router, options.version);
+    }
+    return writeNotFound(res, router, options.version);
+  }
+
+  const chained =
+    plugins && config.httpServerPlugins
+      ? await buildHandlerChain(plugins, config.httpServerPlugins, gatewayCore, { logger })
+      : gatewayCore;
+
+  let inflight = 0;
+  let drained: (() => void) | undefined;
+  const onDone = () => {
+    inflight--;
+    if (inflight === 0 && drained) drained();
+  };
+
+  const watchFiles = [
+    ...(config.file.startsWith('<') ? [] : [config.file]),
+    ...(config.plugin ? [config.plugin.folder] : []),
+    ...(plugins?.files ?? []),
+  ];
+
+  return {
+    id: options.id,
+    config,
+    plugins,
+    routes,
+    watchFiles,
+    get inflight() {
+      return inflight;
+    },
+    handle(req, res) {
+      inflight++;
+      res.once('close', onDone);
+      try {
+        const r = chained(req, res);
+        if (r && typeof (r as Promise<void>).catch === 'function') {
+          (r as Promise<void>).catch((err) => failSafe(res, err, logger));
+        }
+      } catch (err) {
+        failSafe(res, err, logger);
+      }
+    },
+    upgrade(req, socket, head) {
+      const path = pathOf(req.url);
+      const found = match(routes, req.method ?? 'GET', path);
+      if (found.kind !== 'route') return false;
+      const bad = router.disablePathDecoding ? undefined : checkParams(found.params, found.route.endpoint.wildcard);
+      if (bad) {
+        socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${bad}`);
+        return true;
+      }
+      const up = found.route.value.upgrade;
+      if (!up) {
+        socket.end(
+          'HTTP/1.1 426 Upgrade Required\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+            'Connection: close\r\n\r\nthis endpoint does not accept WebSocket upgrades (output_encoding is not no-op)',
+        );
+        return true;
+      }
+      up(req, socket, head, found.params);
+      return true;
+    },
+    retire(maxWaitMs = 30_000) {
+      const finish = () => plugins?.dispose();
+      if (inflight === 0) {
+        finish();
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          drained = undefined;
+          finish();
+          resolve();
+        }, maxWaitMs);
+        timer.unref();
+        drained = () => {
+          clearTimeout(timer);
+          finish();
+          resolve();
+        };
+      });
+    },
+  };
+}
+
+/** Last line of defence: nothing a layer throws may crash the host or hang the client. */
+function failSafe(res: ServerResponse, err: unknown, logger: Logger): void {
+  logger.error({ err }, `[SERVICE: Gateway] unhandled error: ${(err as Error)?.message ?? err}`);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.statusCode = 500;
+  res.end();
+}

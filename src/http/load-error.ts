@@ -1,0 +1,32 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { formatProblem, isGatewayError } from '../errors.js';
+
+/**
+ * While no good config is loaded every request gets 503 with the error: JSON, or a readable
+ * page for browsers (`Accept: text/html`), so the mistake shows where the developer looks.
+ */
+export function writeLoadError(req: IncomingMessage, res: ServerResponse, error: Error): void {
+  const code = isGatewayError(error) ? error.code : 'KC_NOT_READY';
+  const problems = isGatewayError(error) ? error.problems.map(formatProblem) : [];
+  const status = 503;
+  if (String(req.headers.accept ?? '').includes('text/html')) {
+    const lines = problems.length ? problems : [error.message];
+    const body =
+      '<!doctype html><meta charset="utf-8"><title>krakend-connect: config error</title>' +
+      '<style>body{font:14px/1.5 ui-monospace,monospace;margin:2rem;color:#222}' +
+      'h1{font-size:1.2rem;color:#b00020}pre{background:#fff0f0;padding:1rem;white-space:pre-wrap}</style>' +
+      `<h1>krakend-connect cannot serve: ${escapeHtml(code)}</h1>` +
+      `<pre>${lines.map(escapeHtml).join('\n')}</pre>` +
+      '<p>Fix the file and save: the gateway reloads by itself.</p>';
+    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(body);
+    return;
+  }
+  const body = JSON.stringify({ error: error.message, code, problems });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

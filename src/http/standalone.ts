@@ -1,0 +1,85 @@
+import type { ServerResponse } from 'node:http';
+import { goStringify } from '../internal/go-json.js';
+import type { RouterOptions } from '../types.js';
+
+/** Answers of KrakenD's router when nothing matches (behaviour §2.2, CE `router_engine.go`). */
+
+function versionValue(router: RouterOptions, version: string): string {
+  return router.hideVersionHeader ? 'Version undefined' : `Version ${version}`;
+}
+
+export function writeNotFound(res: ServerResponse, router: RouterOptions, version: string): void {
+  const custom = router.errorBody?.['404'];
+  res.statusCode = 404;
+  res.setHeader('X-Krakend', versionValue(router, version));
+  res.setHeader('X-Krakend-Completed', 'false');
+  if (custom !== undefined) {
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(goStringify(custom));
+    return;
+  }
+  res.setHeader('Content-Type', 'text/plain');
+  res.end('404 page not found');
+}
+
+export function writeMethodNotAllowed(
+  res: ServerResponse,
+  allow: readonly string[],
+  router: RouterOptions,
+  version: string,
+): void {
+  const custom = router.errorBody?.['405'];
+  res.statusCode = 405;
+  res.setHeader('Allow', allow.join(', '));
+  res.setHeader('X-Krakend', versionValue(router, version));
+  res.setHeader('X-Krakend-Completed', 'false');
+  if (custom !== undefined) {
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(goStringify(custom));
+    return;
+  }
+  res.setHeader('Content-Type', 'text/plain');
+  res.end('405 method not allowed');
+}
+
+/** 301 for GET, 307 otherwise; `Location` keeps the query; no X-Krakend headers. */
+export function writeRedirect(
+  res: ServerResponse,
+  method: string,
+  target: string,
+  url: string | undefined,
+  prefix?: string | string[],
+): void {
+  const q = url ? url.indexOf('?') : -1;
+  const pre = typeof prefix === 'string' ? prefix.replace(/\/$/, '') : '';
+  const location = pre + target + (q === -1 || !url ? '' : url.slice(q));
+  if (method === 'GET') {
+    res.writeHead(301, { Location: location, 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<a href="${escapeHtml(location)}">Moved Permanently</a>.\n\n`);
+    return;
+  }
+  res.writeHead(307, { Location: location });
+  res.end();
+}
+
+export function writeBadParam(res: ServerResponse, message: string): void {
+  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(message);
+}
+
+export function writeAutoOptions(
+  res: ServerResponse,
+  allow: readonly string[],
+  router: RouterOptions,
+  version: string,
+): void {
+  res.writeHead(200, {
+    Allow: [...allow].sort().join(', '),
+    'X-Krakend': versionValue(router, version),
+  });
+  res.end();
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

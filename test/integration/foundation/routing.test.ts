@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { jsonRoutes, startBackend, type TestBackend } from '../../helpers/backend.js';
+import { startGateway, type RunningGateway } from '../../helpers/gateway.js';
+import { rawRequest, request } from '../../helpers/http.js';
+
+function config(host: string, router: Record<string, unknown> = {}) {
+  return {
+    version: 3,
+    host: [host],
+    extra_config: { router },
+    endpoints: [
+      { endpoint: '/static', backend: [{ url_pattern: '/static' }] },
+      { endpoint: '/crash', backend: [{ url_pattern: '/static' }] },
+      { endpoint: '/some', method: 'GET', backend: [{ url_pattern: '/static' }] },
+      { endpoint: '/some', method: 'post', backend: [{ url_pattern: '/static' }] },
+      { endpoint: '/some', method: 'PUT', backend: [{ url_pattern: '/static' }] },
+      { endpoint: '/user/{id}/public', backend: [{ url_pattern: '/static' }] },
+      { endpoint: '/user/new/public', backend: [{ url_pattern: '/static' }] },
+    ],
+  };
+}
+
+describe('routing, standalone (KrakenD router, DECISIONS.md 7)', () => {
+  let backend: TestBackend;
+  let gw: RunningGateway;
+  before(async () => {
+    backend = await startBackend(jsonRoutes({ '/static': { foo: 42, bar: 'foobar' } }));
+    gw = await startGateway({ config: config(backend.url, { auto_options: true }), fallthrough: false });
+  });
+  after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+
+  test('E6 router_404: unknown path → 404 page not found, text/plain, X-Krakend headers', async () => {
+    const r = await request(`${gw.url}/unknown`);
+    assert.equal(r.status, 404);
+    assert.equal(r.body, '404 page not found');
+    assert.equal(r.headers['content-type'], 'text/plain');
+    assert.equal(r.headers['x-krakend'], 'Version 2.13.8');
+    assert.equal(r.headers['x-krakend-completed'], 'false');
+  });
+
+  test('E7 router_405: POST to a GET-only path → 405 with Allow', async () => {
+    const r = await request(`${gw.url}/crash`, { method: 'POST' });
+    assert.equal(r.status, 405);
+    assert.equal(r.body, '405 method not allowed');
+    assert.equal(r.headers['content-type'], 'text/plain');
+    assert.equal(r.headers.allow, 'GET');
+    assert.equal(r.headers['x-krakend-completed'], 'false');
+  });
+
+  test('405 Allow lists methods in registration order; HEAD on GET is 405', async () => {
+    const r = await request(`${gw.url}/some`, { method: 'DELETE' });
+    assert.equal(r.status, 405);
+    assert.equal(r.headers.allow, 'GET, POST, PUT');
+    const head = await request(`${gw.url}/static`, { method: 'HEAD' });
+    assert.equal(head.status, 405);
+  });
+
+  test('E1 auto_options: OPTIONS lists the sorted methods', async () => {
+    const r = await request(`${gw.url}/some`, { method: 'OPTIONS' });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.allow, 'GET, POST, PUT');
+    assert.equal(r.body, '');
+  });
+
+  test('E8 router_redirect: GET /StAtic → 301 to /static (fixed path)', async () => {
+    const r = await request(`${gw.url}/StAtic?x=1`);
+    assert.equal(r.status, 301);
+    assert.equal(r.headers.location, '/static?x=1');
+    assert.equal(r.body, '<a href="/static?x=1">Moved Permanently</a>.\n\n');
+  });
+
+  test('trailing slash: GET 301, POST 307 with no body', async () => {
+    const g = await request(`${gw.url}/static/`);
+    assert.equal(g.status, 301);
+    assert.equal(g.headers.location, '/static');
+    const p = await request(`${gw.url}/some/`, { method: 'POST' });
+    assert.equal(p.status, 307);
+    assert.equal(p.headers.location, '/some');
+    assert.equal(p.body, '');
+  });
+
+  test('static segment beats a param at the same position', async () => {
+    const r = await request(`${gw.url}/user/new/public`);
+    assert.equal(r.status, 200);
+  });
+
+  test('R6 param checker: %3f and %23 in a param → 400 encoded url params', async () => {
+    for (const p of ['/user/123%3f/public', '/user/123%23/public', '/user/%252F/public', '/user/a%2F..%2Fb/public']) {
+      const r = await rawRequest(gw.port, `GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      assert.equal(r.status, 400, p);
+      assert.match(r.text, /\r\n\r\nerror: encoded url params$/, p);
+    }
+    assert.equal(backend.seen.filter((s) => s.url !== '/static').length, 0);
+  });
+
+  test('a malformed escape is 400 invalid URL escape', async () => {
+    const r = await rawRequest(gw.port, 'GET /user/100%/public HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(r.status, 400);
+    assert.match(r.text, /error: invalid URL escape "%\/p"$/);
+  });
+});
+
+describe('routing, mounted (fallthrough, DECISIONS.md 8)', () => {
+  let backend: TestBackend;
+  let gw: RunningGateway;
+  before(async () => {
+    backend = await startBackend(jsonRoutes({ '/static': { foo: 42 } }));
+    gw = await startGateway({ config: config(backend.url) });
+  });
+  after(async () => {
+    await gw.close();
+    await backend.close();
+  });
+
+  test('unknown paths, other methods, case variants and slashes go to the host', async () => {
+    for (const [method, path] of [
+      ['GET', '/unknown'],
+      ['POST', '/crash'],
+      ['GET', '/StAtic'],
+      ['GET', '/static/'],
+      ['HEAD', '/static'],
+    ]) {
+      const r = await request(`${gw.url}${path}`, { method });
+      assert.equal(r.status, 418, `${method} ${path}`);
+    }
+  });
+
+  test('declared endpoints and /__health are the gateway\'s', async () => {
+    assert.equal((await request(`${gw.url}/static`)).status, 200);
+    assert.equal((await request(`${gw.url}/__health`)).status, 200);
+  });
+});
