@@ -69,6 +69,7 @@ export function resolveEndpoint(
     serviceHosts: service.hosts,
   };
   const backends = rawBackends.map((b, j) => resolveBackend(ctx, b.path, j, b.value, parent));
+  const staticProxy = readStatic(r, [...proxyPath, 'static'], proxy);
   const upper = method.toUpperCase();
   if (!(METHODS as readonly string[]).includes(upper)) {
     r.warn(path, `[SERVICE: Gin] [ENDPOINT: ${routePath} ] Unsupported method ${upper}`, 'error');
@@ -91,7 +92,7 @@ export function resolveEndpoint(
     backends,
     sequential: proxy['sequential'] === true,
     sequentialPropagatedParams: readStringList(proxy, 'sequential_propagated_params'),
-    static: readStatic(r, [...proxyPath, 'static'], proxy),
+    ...(staticProxy ? { static: staticProxy } : {}),
     flatmap: readFlatmap(r, [...proxyPath, 'flatmap_filter'], proxy),
     extra,
   };
