@@ -16,6 +16,7 @@ export function goType(v: unknown): string {
   if (Array.isArray(v)) return '[]interface {}';
   if (isObject(v)) return 'map[string]interface {}';
   if (typeof v === 'number') return 'float64';
+  if (typeof v === 'boolean') return 'bool';
   return typeof v;
 }
 

@@ -86,5 +86,5 @@ export function lintConfig(text: string, file: string): ConfigProblem[] {
     seen.add(key);
     problems.push({ file, ...positions.locate(path), path: formatPath(path), message: `schema: ${message}` });
   }
-  return problems;
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }

@@ -24,13 +24,11 @@ export class Report {
     return this.problems.length > 0;
   }
 
+  /** In document order (stable: same-place problems keep the order they were found in). */
   toProblems(file: string, positions: PositionMap): ConfigProblem[] {
-    return this.problems.map(({ path, message }) => ({
-      file,
-      ...positions.locate(path),
-      path: formatPath(path),
-      message,
-    }));
+    return this.problems
+      .map(({ path, message }) => ({ file, ...positions.locate(path), path: formatPath(path), message }))
+      .sort((a, b) => a.line - b.line || a.column - b.column);
   }
 
   toWarnings(positions: PositionMap): ConfigWarning[] {
