@@ -12,10 +12,12 @@ export interface KrakendLogger {
   Error(...args: unknown[]): void;
   Critical(...args: unknown[]): void;
   Fatal(...args: unknown[]): void;
+  trace(...args: unknown[]): void;
   debug(...args: unknown[]): void;
   info(...args: unknown[]): void;
   warn(...args: unknown[]): void;
   error(...args: unknown[]): void;
+  fatal(...args: unknown[]): void;
 }
 
 export interface PluginContext {

@@ -1,0 +1,2 @@
+/** The typing helpers plugin authors import from `krakend-connect/plugin`. */
+export { defineClientPlugin, defineHandlerPlugin, defineModifierPlugin } from '../plugin.js';
