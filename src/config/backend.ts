@@ -1,12 +1,5 @@
 import { ENCODINGS, type Encoding, type ResolvedBackend } from '../types.js';
-import {
-  asBool,
-  asString,
-  asStringList,
-  asStringMap,
-  isObject,
-  type Obj,
-} from './coerce.js';
+import { asBool, asString, asStringList, asStringMap, isObject, type Obj } from './coerce.js';
 import { noteLegacyKeys, type LoadContext } from './context.js';
 import { canonicalHeader } from './cors.js';
 import { cleanHost, invalidHostMessage } from './hosts.js';
@@ -69,15 +62,25 @@ export function resolveBackend(
   const { r } = ctx;
   noteLegacyKeys(ctx, raw, path);
   const urlPattern = cleanPath(asString(r, [...path, 'url_pattern'], raw['url_pattern']));
-  const disableHostSanitize = asBool(r, [...path, 'disable_host_sanitize'], raw['disable_host_sanitize']);
+  const disableHostSanitize = asBool(
+    r,
+    [...path, 'disable_host_sanitize'],
+    raw['disable_host_sanitize'],
+  );
   const hosts = readHosts(ctx, path, raw, parent, disableHostSanitize);
   if (hosts.length === 0) {
-    r.warn(path, `backend has no host (none here nor at the top level): its calls fail with 'no hosts available'`);
+    r.warn(
+      path,
+      `backend has no host (none here nor at the top level): its calls fail with 'no hosts available'`,
+    );
   }
   const check = checkUrlPattern(urlPattern, parent.inputs, parent.method, parent.routePath, index);
   if (check.error) r.problem([...path, 'url_pattern'], check.error);
   for (const name of check.jwt) {
-    r.warn([...path, 'url_pattern'], `{${name}} needs JWT validation, which krakend-connect does not do: it is empty`);
+    r.warn(
+      [...path, 'url_pattern'],
+      `{${name}} needs JWT validation, which krakend-connect does not do: it is empty`,
+    );
   }
   const extra = normalizeExtra(raw['extra_config'], [...path, 'extra_config'], ctx.namespaces);
   const proxy = isObject(extra['proxy']) ? extra['proxy'] : {};
@@ -99,12 +102,18 @@ export function resolveBackend(
     disableHostSanitize,
     sd: asString(r, [...path, 'sd'], raw['sd']),
     inputHeaders: readHeaderList(ctx, [...path, 'input_headers'], raw['input_headers']),
-    inputQueryStrings: asStringList(r, [...path, 'input_query_strings'], raw['input_query_strings']),
+    inputQueryStrings: asStringList(
+      r,
+      [...path, 'input_query_strings'],
+      raw['input_query_strings'],
+    ),
     flatmap: readFlatmap(r, [...proxyPath, 'flatmap_filter'], proxy),
     shadow: proxy['shadow'] === true,
     returnErrorCode: backendHttp['return_error_code'] === true,
     returnErrorDetails:
-      typeof backendHttp['return_error_details'] === 'string' ? backendHttp['return_error_details'] : '',
+      typeof backendHttp['return_error_details'] === 'string'
+        ? backendHttp['return_error_details']
+        : '',
     extra,
   };
 }

@@ -21,7 +21,10 @@ export function goType(v: unknown): string {
 }
 
 function unconvertible(r: Report, path: JsonPath, want: string, v: unknown): undefined {
-  r.problem(path, `'${formatPath(path)}' expected type '${want}', got unconvertible type '${goType(v)}'`);
+  r.problem(
+    path,
+    `'${formatPath(path)}' expected type '${want}', got unconvertible type '${goType(v)}'`,
+  );
   return undefined;
 }
 
@@ -88,7 +91,11 @@ export function asStringList(r: Report, path: JsonPath, v: unknown): string[] {
 }
 
 /** A list of objects (`endpoints`, `backend`); a lone object counts as a list of one. */
-export function asObjectList(r: Report, path: JsonPath, v: unknown): { value: Obj; path: JsonPath }[] {
+export function asObjectList(
+  r: Report,
+  path: JsonPath,
+  v: unknown,
+): { value: Obj; path: JsonPath }[] {
   if (v === undefined || v === null) return [];
   const items = Array.isArray(v) ? v : [v];
   const out: { value: Obj; path: JsonPath }[] = [];

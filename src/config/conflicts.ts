@@ -14,7 +14,8 @@ interface Node {
 }
 
 const newNode = (): Node => ({ statics: new Map() });
-const describe = (o: Owner): string => `${o.endpoint.method} ${o.endpoint.endpoint} at ${o.endpoint.jsonPath}`;
+const describe = (o: Owner): string =>
+  `${o.endpoint.method} ${o.endpoint.endpoint} at ${o.endpoint.jsonPath}`;
 
 /**
  * Routes that KrakenD's router (gin) refuses with a panic at start, per method (DECISIONS.md 4):

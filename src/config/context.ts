@@ -18,7 +18,11 @@ export interface LoadContext {
   disableRest: boolean;
 }
 
-export function noteLegacyKeys(ctx: LoadContext, raw: Record<string, unknown>, path: JsonPath): void {
+export function noteLegacyKeys(
+  ctx: LoadContext,
+  raw: Record<string, unknown>,
+  path: JsonPath,
+): void {
   for (const key of Object.keys(LEGACY_KEYS)) {
     if (!Object.hasOwn(raw, key)) continue;
     const list = ctx.legacy.get(key) ?? [];

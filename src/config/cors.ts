@@ -20,7 +20,9 @@ const KNOWN = new Set([
 /** Go's `textproto.CanonicalMIMEHeaderKey`. */
 export function canonicalHeader(name: string): string {
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) return name;
-  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+  return name
+    .toLowerCase()
+    .replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 }
 
 /**
@@ -62,16 +64,23 @@ export function readCors(r: Report, path: JsonPath, value: unknown): CorsOptions
   if (typeof maxAge === 'string') {
     const parsed = parseGoDuration(maxAge);
     if ('ns' in parsed) maxAgeSeconds = Math.max(0, Math.floor(parsed.ns / 1e9));
-    else r.warn([...path, 'max_age'], `'max_age' is not a duration (${parsed.error}); it is ignored`);
+    else
+      r.warn([...path, 'max_age'], `'max_age' is not a duration (${parsed.error}); it is ignored`);
   } else if (maxAge !== undefined) {
-    r.warn([...path, 'max_age'], `'max_age' must be a duration string such as "12h"; it is ignored`);
+    r.warn(
+      [...path, 'max_age'],
+      `'max_age' must be a duration string such as "12h"; it is ignored`,
+    );
   }
   let optionsSuccessStatus = 204;
   const status = value['options_success_status'];
   if (typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 599) {
     optionsSuccessStatus = status;
   } else if (status !== undefined) {
-    r.warn([...path, 'options_success_status'], `'options_success_status' must be an HTTP status; using 204`);
+    r.warn(
+      [...path, 'options_success_status'],
+      `'options_success_status' must be an HTTP status; using 204`,
+    );
   }
   return {
     allowOrigins: origins.length ? origins : ['*'],

@@ -4,8 +4,8 @@ import type { Report } from './report.js';
 const UNITS: Record<string, number> = {
   ns: 1,
   us: 1e3,
-  'µs': 1e3, // U+00B5 micro sign
-  'μs': 1e3, // U+03BC Greek mu
+  µs: 1e3, // U+00B5 micro sign
+  μs: 1e3, // U+03BC Greek mu
   ms: 1e6,
   s: 1e9,
   m: 60e9,
@@ -33,7 +33,8 @@ export function parseGoDuration(input: string): { ns: number } | { error: string
     const unit = /^[^0-9.]*/.exec(s)![0];
     if (unit === '') return { error: `time: missing unit in duration ${q}` };
     const scale = UNITS[unit];
-    if (scale === undefined) return { error: `time: unknown unit ${JSON.stringify(unit)} in duration ${q}` };
+    if (scale === undefined)
+      return { error: `time: unknown unit ${JSON.stringify(unit)} in duration ${q}` };
     s = s.slice(unit.length);
     total += Number(`${int || '0'}.${frac || '0'}`) * scale;
   }
@@ -41,8 +42,8 @@ export function parseGoDuration(input: string): { ns: number } | { error: string
 }
 
 /**
- * A duration field in nanoseconds. Strings are Go durations; numbers are nanoseconds, as in KrakenD,
- * which is almost never what the author meant, so it is warned about.
+ * A duration field in nanoseconds. Strings are Go durations; numbers are nanoseconds, as in
+ * KrakenD, which is almost never what the author meant, so it is warned about.
  */
 export function readDuration(r: Report, path: JsonPath, v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;

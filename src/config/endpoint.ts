@@ -32,11 +32,17 @@ export function resolveEndpoint(
   const endpoint = cleanPath(asString(r, [...path, 'endpoint'], raw['endpoint']));
   if (INVALID_PATH.test(endpoint)) {
     // KrakenD checks before defaulting the method, so an omitted one prints empty.
-    r.problem([...path, 'endpoint'], `ignoring the '${written} ${endpoint}' endpoint, since it is invalid!!!`);
+    r.problem(
+      [...path, 'endpoint'],
+      `ignoring the '${written} ${endpoint}' endpoint, since it is invalid!!!`,
+    );
   }
   const rawBackends = asObjectList(r, [...path, 'backend'], raw['backend']);
   if (rawBackends.length === 0) {
-    r.problem(path, `ignoring the '${written} ${endpoint}' endpoint, since it has 0 backends defined!`);
+    r.problem(
+      path,
+      `ignoring the '${written} ${endpoint}' endpoint, since it has 0 backends defined!`,
+    );
   }
   const pathPart = endpoint.split('?')[0]!;
   const wildcard = pathPart.endsWith('*');
@@ -51,12 +57,17 @@ export function resolveEndpoint(
   const inputs = endpointParams(endpoint, ctx.disableRest);
   const routePath = routerPath(endpoint, inputs);
   const method = written || 'GET';
-  const outputEncoding = asString(r, [...path, 'output_encoding'], raw['output_encoding']) || service.outputEncoding;
+  const outputEncoding =
+    asString(r, [...path, 'output_encoding'], raw['output_encoding']) || service.outputEncoding;
   if (outputEncoding === 'no-op' && rawBackends.length > 1) {
-    r.problem(path, 'can not use NoOp encoding with more than one backends connected to the same endpoint');
+    r.problem(
+      path,
+      'can not use NoOp encoding with more than one backends connected to the same endpoint',
+    );
   }
   const timeoutNs = readDuration(r, [...path, 'timeout'], raw['timeout']) || service.timeoutNs;
-  const cacheTtlNs = readDuration(r, [...path, 'cache_ttl'], raw['cache_ttl']) || service.cacheTtlNs;
+  const cacheTtlNs =
+    readDuration(r, [...path, 'cache_ttl'], raw['cache_ttl']) || service.cacheTtlNs;
   const concurrentCalls = asInt(r, [...path, 'concurrent_calls'], raw['concurrent_calls']) || 1;
   const extra = normalizeExtra(raw['extra_config'], [...path, 'extra_config'], ctx.namespaces);
   const proxy = isObject(extra['proxy']) ? extra['proxy'] : {};
@@ -85,7 +96,11 @@ export function resolveEndpoint(
     wildcard,
     timeoutMs: timeoutNs / 1e6,
     cacheTtlSeconds: cacheTtlNs / 1e9,
-    inputQueryStrings: asStringList(r, [...path, 'input_query_strings'], raw['input_query_strings']),
+    inputQueryStrings: asStringList(
+      r,
+      [...path, 'input_query_strings'],
+      raw['input_query_strings'],
+    ),
     inputHeaders: readHeaderList(ctx, [...path, 'input_headers'], raw['input_headers']),
     outputEncoding,
     concurrentCalls,

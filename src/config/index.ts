@@ -20,7 +20,12 @@ export interface LoadOptions {
  * Checks and normalises a parsed config. `text` (when the config came from a file) gives every
  * problem and warning its line and column. Throws `KC_CONFIG_INVALID` with all problems at once.
  */
-export function resolveConfig(raw: unknown, text: string | undefined, file: string, dir: string): ResolvedConfig {
+export function resolveConfig(
+  raw: unknown,
+  text: string | undefined,
+  file: string,
+  dir: string,
+): ResolvedConfig {
   if (raw !== null && raw !== undefined && !isObject(raw)) {
     const message = rootTypeMessage(raw);
     throw new GatewayError('KC_CONFIG_SYNTAX', `${file} ${message}`, {

@@ -23,10 +23,25 @@ class Failure {
 export function goQuoteChar(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;
   const byte =
-    cp < 0x80 ? cp : cp < 0x800 ? 0xc0 | (cp >> 6) : cp < 0x10000 ? 0xe0 | (cp >> 12) : 0xf0 | (cp >> 18);
+    cp < 0x80
+      ? cp
+      : cp < 0x800
+        ? 0xc0 | (cp >> 6)
+        : cp < 0x10000
+          ? 0xe0 | (cp >> 12)
+          : 0xf0 | (cp >> 18);
   if (byte === 0x27) return `'\\''`;
   if (byte === 0x22) return `'"'`;
-  const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 0x5c: '\\\\' };
+  const named: Record<number, string> = {
+    7: '\\a',
+    8: '\\b',
+    9: '\\t',
+    10: '\\n',
+    11: '\\v',
+    12: '\\f',
+    13: '\\r',
+    0x5c: '\\\\',
+  };
   if (named[byte]) return `'${named[byte]}'`;
   if (byte < 0x20 || byte === 0x7f) return `'\\x${byte.toString(16).padStart(2, '0')}'`;
   if (byte >= 0x80 && (byte <= 0xa0 || byte === 0xad)) return `'\\u00${byte.toString(16)}'`;
@@ -49,9 +64,13 @@ class Scanner {
   }
 
   private fail(context: string): never {
-    if (this.i >= this.text.length) throw new Failure({ offset: this.text.length, message: EOF_MESSAGE });
+    if (this.i >= this.text.length)
+      throw new Failure({ offset: this.text.length, message: EOF_MESSAGE });
     const ch = String.fromCodePoint(this.text.codePointAt(this.i) ?? 0);
-    throw new Failure({ offset: this.i, message: `invalid character ${goQuoteChar(ch)} ${context}` });
+    throw new Failure({
+      offset: this.i,
+      message: `invalid character ${goQuoteChar(ch)} ${context}`,
+    });
   }
 
   private ws(): void {
@@ -134,7 +153,8 @@ class Scanner {
         if (e === 'u') {
           for (let k = 0; k < 4; k++) {
             this.i++;
-            if (!/[0-9a-fA-F]/.test(t[this.i] ?? '')) this.fail('in \\u hexadecimal character escape');
+            if (!/[0-9a-fA-F]/.test(t[this.i] ?? ''))
+              this.fail('in \\u hexadecimal character escape');
           }
         } else if (e === undefined || !'"\\/bfnrt'.includes(e)) {
           this.fail('in string escape code');
@@ -150,7 +170,8 @@ class Scanner {
 
   private digits(): number {
     const start = this.i;
-    while (this.i < this.text.length && this.text[this.i]! >= '0' && this.text[this.i]! <= '9') this.i++;
+    while (this.i < this.text.length && this.text[this.i]! >= '0' && this.text[this.i]! <= '9')
+      this.i++;
     return this.i - start;
   }
 

@@ -15,7 +15,8 @@ function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
-    if (up === dir) throw new Error('krakend-connect: package.json not found above the config module');
+    if (up === dir)
+      throw new Error('krakend-connect: package.json not found above the config module');
     dir = up;
   }
   return dir;
@@ -27,8 +28,15 @@ function packageRoot(): string {
  */
 function getValidator(): ValidateFunction {
   if (!validator) {
-    const schema = JSON.parse(readFileSync(join(packageRoot(), 'schema', 'krakend.json'), 'utf8')) as object;
-    const ajv = new Ajv2019({ strict: false, unicodeRegExp: false, allErrors: true, validateFormats: false });
+    const schema = JSON.parse(
+      readFileSync(join(packageRoot(), 'schema', 'krakend.json'), 'utf8'),
+    ) as object;
+    const ajv = new Ajv2019({
+      strict: false,
+      unicodeRegExp: false,
+      allErrors: true,
+      validateFormats: false,
+    });
     validator = ajv.compile(schema);
   }
   return validator;
@@ -84,7 +92,12 @@ export function lintConfig(text: string, file: string): ConfigProblem[] {
     const key = `${formatPath(path)}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    problems.push({ file, ...positions.locate(path), path: formatPath(path), message: `schema: ${message}` });
+    problems.push({
+      file,
+      ...positions.locate(path),
+      path: formatPath(path),
+      message: `schema: ${message}`,
+    });
   }
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }

@@ -45,8 +45,12 @@ const ALIASES: Record<string, string> = {
 
 /** Old configs spell the domain both ways (`github_com` dodged the `.` key delimiter). */
 export function shortNamespace(name: string): string {
-  return ALIASES[name] ?? ALIASES[name.replace(/^github[._]com\//, 'github.com/')] ??
-    ALIASES[name.replace(/^github[._]com\//, 'github_com/')] ?? name;
+  return (
+    ALIASES[name] ??
+    ALIASES[name.replace(/^github[._]com\//, 'github.com/')] ??
+    ALIASES[name.replace(/^github[._]com\//, 'github_com/')] ??
+    name
+  );
 }
 
 const SUPPORTED = new Set([

@@ -70,9 +70,11 @@ export function checkUrlPattern(
   const ip = [...inputs].sort();
   const where = `endpoint: ${method} ${routePath}, backend: ${backendIndex}. input: ${goList(ip)}, output: ${goList(outputs)}`;
   const jwt = outputs.filter((o) => o.startsWith('JWT.'));
-  if (size > ip.length) return { outputs, jwt, error: `input and output params do not match. ${where}` };
+  if (size > ip.length)
+    return { outputs, jwt, error: `input and output params do not match. ${where}` };
   for (const o of outputs) {
-    if (!isSpecial(o) && !inputs.has(o)) return { outputs, jwt, error: `undefined output param '${o}'! ${where}` };
+    if (!isSpecial(o) && !inputs.has(o))
+      return { outputs, jwt, error: `undefined output param '${o}'! ${where}` };
   }
   return { outputs, jwt };
 }

@@ -15,9 +15,14 @@ export function readStatic(r: Report, path: JsonPath, proxy: Obj): StaticProxyOp
     return undefined;
   }
   const s = value['strategy'];
-  const strategy = (typeof s === 'string' && STRATEGIES.has(s) ? s : 'always') as StaticProxyOptions['strategy'];
+  const strategy = (
+    typeof s === 'string' && STRATEGIES.has(s) ? s : 'always'
+  ) as StaticProxyOptions['strategy'];
   if (s !== undefined && strategy !== s) {
-    r.warn([...path, 'strategy'], `unknown static strategy ${JSON.stringify(s)}; KrakenD uses 'always'`);
+    r.warn(
+      [...path, 'strategy'],
+      `unknown static strategy ${JSON.stringify(s)}; KrakenD uses 'always'`,
+    );
   }
   return { strategy, data: value['data'] };
 }

@@ -36,7 +36,11 @@ function syntaxError(text: string, file: string, offset: number, message: string
 
 /** Go's wording for a root that is not an object (`encoding/json` UnmarshalTypeError). */
 export function rootTypeMessage(value: unknown): string {
-  const kind = Array.isArray(value) ? 'array' : goType(value) === 'float64' ? 'number' : goType(value);
+  const kind = Array.isArray(value)
+    ? 'array'
+    : goType(value) === 'float64'
+      ? 'number'
+      : goType(value);
   return `json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`;
 }
 

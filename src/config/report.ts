@@ -27,7 +27,12 @@ export class Report {
   /** In document order (stable: same-place problems keep the order they were found in). */
   toProblems(file: string, positions: PositionMap): ConfigProblem[] {
     return this.problems
-      .map(({ path, message }) => ({ file, ...positions.locate(path), path: formatPath(path), message }))
+      .map(({ path, message }) => ({
+        file,
+        ...positions.locate(path),
+        path: formatPath(path),
+        message,
+      }))
       .sort((a, b) => a.line - b.line || a.column - b.column);
   }
 

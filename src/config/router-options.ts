@@ -73,10 +73,12 @@ export function readRouterOptions(r: Report, path: JsonPath, value: unknown): Ro
         out.errorBody = {};
         if (v['404'] !== undefined) out.errorBody['404'] = v['404'];
         if (v['405'] !== undefined) out.errorBody['405'] = v['405'];
-      }
-      else wrongType(key, 'an object');
+      } else wrongType(key, 'an object');
     } else {
-      r.warn([...path, key], `router option '${key}' is not supported by krakend-connect and is ignored`);
+      r.warn(
+        [...path, key],
+        `router option '${key}' is not supported by krakend-connect and is ignored`,
+      );
     }
   }
   return out;

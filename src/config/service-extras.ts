@@ -17,7 +17,10 @@ export function readLogging(r: Report, path: JsonPath, value: unknown): LoggingO
   if (typeof value['stdout'] === 'boolean') out.stdout = value['stdout'];
   for (const key of ['syslog', 'format']) {
     if (value[key] !== undefined) {
-      r.warn([...path, key], `'telemetry/logging' option '${key}' is not supported; logs go to stdout through pino`);
+      r.warn(
+        [...path, key],
+        `'telemetry/logging' option '${key}' is not supported; logs go to stdout through pino`,
+      );
     }
   }
   return out;
@@ -27,7 +30,10 @@ export function readLogging(r: Report, path: JsonPath, value: unknown): LoggingO
 export function readPluginFolder(r: Report, value: unknown, dir: string): PluginFolder | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) {
-    r.problem(['plugin'], `'plugin' expected type 'map[string]interface {}', got ${JSON.stringify(value)}`);
+    r.problem(
+      ['plugin'],
+      `'plugin' expected type 'map[string]interface {}', got ${JSON.stringify(value)}`,
+    );
     return undefined;
   }
   const { folder, pattern } = value;

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { ResolvedConfig, ResolvedEndpoint } from '../types.js';
-import { asBool, asInt, asObjectList, asString, asStringList, isObject, type Obj } from './coerce.js';
+import {
+  asBool,
+  asInt,
+  asObjectList,
+  asString,
+  asStringList,
+  isObject,
+  type Obj,
+} from './coerce.js';
 import { legacyWarning, type LoadContext } from './context.js';
 import { findRouteConflicts } from './conflicts.js';
 import { readCors } from './cors.js';
@@ -69,7 +77,8 @@ export function resolveService(raw: Obj, dir: string, r: Report): UnlocatedConfi
   if (raw['async_agent'] !== undefined) {
     r.warn(['async_agent'], `'async_agent' is not supported by krakend-connect and is ignored`);
   }
-  for (const [name, places] of ctx.namespaces) r.warn(places[0]!, namespaceWarning(name, places.length));
+  for (const [name, places] of ctx.namespaces)
+    r.warn(places[0]!, namespaceWarning(name, places.length));
   for (const [key, places] of ctx.legacy) r.warn(places[0]!, legacyWarning(key, places.length));
   const xs = ['extra_config'];
   const plugin = readPluginFolder(r, raw['plugin'], dir);

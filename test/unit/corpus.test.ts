@@ -7,7 +7,9 @@ import { loadConfig } from '../../src/config/index.js';
 import { isGatewayError } from '../../src/errors.js';
 
 const dir = fileURLToPath(new URL('../../../shared/corpus/krakend-configs/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /**
  * Files that KrakenD CE 2.13 itself refuses to start with; they must fail here with KrakenD's
@@ -45,7 +47,9 @@ describe('corpus of real krakend.json files', () => {
       assert.equal(config.version, 3);
       assert.ok(Object.isFrozen(config));
       if (file.startsWith('002-')) {
-        console.log(`corpus ${file}: ${config.endpoints.length} endpoints loaded in ${ms.toFixed(1)} ms`);
+        console.log(
+          `corpus ${file}: ${config.endpoints.length} endpoints loaded in ${ms.toFixed(1)} ms`,
+        );
       }
     });
   }

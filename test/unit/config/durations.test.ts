@@ -74,7 +74,9 @@ describe('Go durations', () => {
   test('an invalid string is a problem naming the field', () => {
     assert.deepEqual(
       problemMessages(() =>
-        resolveObject(v3([{ endpoint: '/a', timeout: '3', cache_ttl: true, backend: [backend()] }])),
+        resolveObject(
+          v3([{ endpoint: '/a', timeout: '3', cache_ttl: true, backend: [backend()] }]),
+        ),
       ),
       [
         `error decoding 'endpoints[0].timeout': time: missing unit in duration "3"`,

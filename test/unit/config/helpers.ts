@@ -32,7 +32,10 @@ export function problemMessages(fn: () => unknown): string[] {
 }
 
 /** A minimal valid v3 config with the given endpoints. */
-export function v3(endpoints: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function v3(
+  endpoints: unknown[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { version: 3, host: ['http://127.0.0.1:8080'], ...extra, endpoints };
 }
 

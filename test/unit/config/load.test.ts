@@ -102,10 +102,18 @@ describe('loadConfig', () => {
     const err = await rejection(loadConfig({ version: 2 }, { cwd: dir }));
     assert.equal(err.code, 'KC_CONFIG_INVALID');
     assert.deepEqual(err.problems, [
-      { file: '<inline>', line: 0, column: 0, path: 'version', message: 'unsupported version: 2 (want: 3)' },
+      {
+        file: '<inline>',
+        line: 0,
+        column: 0,
+        path: 'version',
+        message: 'unsupported version: 2 (want: 3)',
+      },
     ]);
     assert.equal(err.message, '<inline> version: unsupported version: 2 (want: 3)');
-    const notObject = await rejection(loadConfig([] as unknown as Record<string, unknown>, { cwd: dir }));
+    const notObject = await rejection(
+      loadConfig([] as unknown as Record<string, unknown>, { cwd: dir }),
+    );
     assert.equal(notObject.code, 'KC_CONFIG_SYNTAX');
   });
 });

@@ -11,7 +11,11 @@ describe('extra_config namespaces', () => {
           {
             endpoint: '/a',
             extra_config: { 'qos/ratelimit/router': { max_rate: 5 }, 'auth/validator': {} },
-            backend: [backend('/', { extra_config: { 'qos/circuit-breaker': {}, 'krakend-connect/mock': {} } })],
+            backend: [
+              backend('/', {
+                extra_config: { 'qos/circuit-breaker': {}, 'krakend-connect/mock': {} },
+              }),
+            ],
           },
           {
             endpoint: '/b',
@@ -25,10 +29,22 @@ describe('extra_config namespaces', () => {
     assert.deepEqual(
       config.warnings.map((w) => [w.path, w.message]),
       [
-        ['extra_config.telemetry/metrics', "namespace 'telemetry/metrics' is not supported by krakend-connect and is ignored (used in 1 place)"],
-        ['endpoints[0].extra_config.qos/ratelimit/router', "namespace 'qos/ratelimit/router' is not supported by krakend-connect and is ignored (used in 2 places)"],
-        ['endpoints[0].extra_config.auth/validator', "namespace 'auth/validator' is not supported by krakend-connect and is ignored (used in 1 place)"],
-        ['endpoints[0].backend[0].extra_config.qos/circuit-breaker', "namespace 'qos/circuit-breaker' is not supported by krakend-connect and is ignored (used in 2 places)"],
+        [
+          'extra_config.telemetry/metrics',
+          "namespace 'telemetry/metrics' is not supported by krakend-connect and is ignored (used in 1 place)",
+        ],
+        [
+          'endpoints[0].extra_config.qos/ratelimit/router',
+          "namespace 'qos/ratelimit/router' is not supported by krakend-connect and is ignored (used in 2 places)",
+        ],
+        [
+          'endpoints[0].extra_config.auth/validator',
+          "namespace 'auth/validator' is not supported by krakend-connect and is ignored (used in 1 place)",
+        ],
+        [
+          'endpoints[0].backend[0].extra_config.qos/circuit-breaker',
+          "namespace 'qos/circuit-breaker' is not supported by krakend-connect and is ignored (used in 2 places)",
+        ],
       ],
     );
     assert.deepEqual(config.endpoints[0]!.backends[0]!.extra['krakend-connect/mock'], {});
@@ -82,7 +98,9 @@ describe('extra_config namespaces', () => {
     assert.equal(e!.backends[0]!.shadow, true);
     assert.deepEqual(
       config.warnings.map((w) => w.message),
-      ["namespace 'telemetry/metrics' is not supported by krakend-connect and is ignored (used in 1 place)"],
+      [
+        "namespace 'telemetry/metrics' is not supported by krakend-connect and is ignored (used in 1 place)",
+      ],
     );
   });
 
@@ -118,8 +136,16 @@ describe('extra_config namespaces', () => {
             backend('/'),
           ],
         },
-        { endpoint: '/b', extra_config: { proxy: { static: { strategy: 'whenever', data: {} } } }, backend: [backend()] },
-        { endpoint: '/c', extra_config: { proxy: { static: { strategy: 'always' } } }, backend: [backend()] },
+        {
+          endpoint: '/b',
+          extra_config: { proxy: { static: { strategy: 'whenever', data: {} } } },
+          backend: [backend()],
+        },
+        {
+          endpoint: '/c',
+          extra_config: { proxy: { static: { strategy: 'always' } } },
+          backend: [backend()],
+        },
       ]),
     );
     const [a, b, c] = config.endpoints;

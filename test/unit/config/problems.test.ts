@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatProblem } from '../../../src/errors.js';
-import { backend, errorOf, FILE, problemMessages, resolveObject, resolveText, v3 } from './helpers.js';
+import {
+  backend,
+  errorOf,
+  FILE,
+  problemMessages,
+  resolveObject,
+  resolveText,
+  v3,
+} from './helpers.js';
 
 describe('validation reports every problem at once, each with its position and path', () => {
   test('three different problems give three problems, in document order', () => {
@@ -18,7 +26,13 @@ describe('validation reports every problem at once, each with its position and p
     const err = errorOf(() => resolveText(text));
     assert.equal(err.code, 'KC_CONFIG_INVALID');
     assert.deepEqual(err.problems, [
-      { file: FILE, line: 2, column: 14, path: 'version', message: 'unsupported version: 2 (want: 3)' },
+      {
+        file: FILE,
+        line: 2,
+        column: 14,
+        path: 'version',
+        message: 'unsupported version: 2 (want: 3)',
+      },
       {
         file: FILE,
         line: 3,
@@ -71,7 +85,10 @@ describe('validation reports every problem at once, each with its position and p
         { endpoint: '/ok', method: 'delete', backend: [backend()] },
       ]),
     );
-    assert.deepEqual(config.endpoints.map((e) => `${e.method} ${e.endpoint} ${e.index}`), ['DELETE /ok 3']);
+    assert.deepEqual(
+      config.endpoints.map((e) => `${e.method} ${e.endpoint} ${e.index}`),
+      ['DELETE /ok 3'],
+    );
     assert.deepEqual(
       config.warnings.map((w) => [w.level, w.path, w.message]),
       [
@@ -107,7 +124,10 @@ describe('validation reports every problem at once, each with its position and p
     assert.equal(e!.wildcard, true);
     assert.equal(e!.routePath, '/api/*');
     assert.match(config.warnings[0]!.message, /wildcard endpoint: KrakenD CE rejects it/);
-    assert.equal(resolveObject(v3([{ endpoint: '/*', backend: [backend()] }])).endpoints[0]!.wildcard, true);
+    assert.equal(
+      resolveObject(v3([{ endpoint: '/*', backend: [backend()] }])).endpoints[0]!.wildcard,
+      true,
+    );
     assert.deepEqual(
       problemMessages(() => resolveObject(v3([{ endpoint: '/api*', backend: [backend()] }]))),
       ["catch-all '*' must follow a '/' in '/api*'"],
@@ -115,7 +135,10 @@ describe('validation reports every problem at once, each with its position and p
   });
 
   test('a backend without any host loads with a warning (DECISIONS.md 1)', () => {
-    const config = resolveObject({ version: 3, endpoints: [{ endpoint: '/a', backend: [backend()] }] });
+    const config = resolveObject({
+      version: 3,
+      endpoints: [{ endpoint: '/a', backend: [backend()] }],
+    });
     assert.deepEqual(config.endpoints[0]!.backends[0]!.hosts, []);
     assert.deepEqual(
       config.warnings.map((w) => [w.path, w.message]),
@@ -146,7 +169,9 @@ describe('validation reports every problem at once, each with its position and p
     assert.equal(b1!.disableHostSanitize, true);
     assert.equal(b1!.sd, 'dns');
     const err = errorOf(() =>
-      resolveObject(v3([{ endpoint: '/a', backend: [backend('/', { host: ['ok', 'http://h/api'] })] }])),
+      resolveObject(
+        v3([{ endpoint: '/a', backend: [backend('/', { host: ['ok', 'http://h/api'] })] }]),
+      ),
     );
     assert.deepEqual(
       err.problems.map((p) => [p.path, p.message]),
@@ -156,11 +181,20 @@ describe('validation reports every problem at once, each with its position and p
 
   test('weak typing as mapstructure: strings for numbers and booleans, and its errors', () => {
     const config = resolveObject(
-      v3([{ endpoint: '/a', concurrent_calls: '3', backend: [backend('/', { is_collection: 'true' })] }], {
-        port: '9000',
-        debug_endpoint: 1,
-        listen_ip: '127.0.0.1',
-      }),
+      v3(
+        [
+          {
+            endpoint: '/a',
+            concurrent_calls: '3',
+            backend: [backend('/', { is_collection: 'true' })],
+          },
+        ],
+        {
+          port: '9000',
+          debug_endpoint: 1,
+          listen_ip: '127.0.0.1',
+        },
+      ),
     );
     assert.equal(config.port, 9000);
     assert.equal(config.debugEndpoint, true);
@@ -170,7 +204,11 @@ describe('validation reports every problem at once, each with its position and p
     assert.deepEqual(
       problemMessages(() =>
         resolveObject(
-          v3([{ endpoint: { x: 1 }, backend: [backend()] }], { port: 'abc', listen_ip: 'localhost', echo_endpoint: 'yes' }),
+          v3([{ endpoint: { x: 1 }, backend: [backend()] }], {
+            port: 'abc',
+            listen_ip: 'localhost',
+            echo_endpoint: 'yes',
+          }),
         ),
       ),
       [
@@ -188,7 +226,10 @@ describe('validation reports every problem at once, each with its position and p
         {
           endpoint: '/a',
           headers_to_pass: ['Authorization'],
-          backend: [backend('/', { headers_to_pass: ['X'], whitelist: ['a'] }), backend('/', { blacklist: ['b'] })],
+          backend: [
+            backend('/', { headers_to_pass: ['X'], whitelist: ['a'] }),
+            backend('/', { blacklist: ['b'] }),
+          ],
         },
         { endpoint: '/b', querystring_params: ['q'], backend: [backend()] },
       ]),
@@ -219,7 +260,9 @@ describe('validation reports every problem at once, each with its position and p
   });
 
   test('warnings carry the line and column of their node', () => {
-    const config = resolveText('{\n  "version": 3,\n  "endpoints": [\n    {"endpoint": "/x", "backend": [{}]}\n  ]\n}');
+    const config = resolveText(
+      '{\n  "version": 3,\n  "endpoints": [\n    {"endpoint": "/x", "backend": [{}]}\n  ]\n}',
+    );
     assert.deepEqual(
       config.warnings.map((w) => [w.line, w.column, w.path]),
       [[4, 36, 'endpoints[0].backend[0]']],

@@ -111,7 +111,13 @@ describe('service options', () => {
 
   test('logging: level, prefix, stdout; syslog and format warn once each', () => {
     const config = withExtra({
-      'telemetry/logging': { level: 'DEBUG', prefix: '[KRAKEND]', stdout: true, syslog: true, format: 'logstash' },
+      'telemetry/logging': {
+        level: 'DEBUG',
+        prefix: '[KRAKEND]',
+        stdout: true,
+        syslog: true,
+        format: 'logstash',
+      },
     });
     assert.deepEqual(config.logging, { level: 'DEBUG', prefix: '[KRAKEND]', stdout: true });
     assert.deepEqual(
@@ -136,22 +142,41 @@ describe('service options', () => {
 
   test('encodings: lower-cased, unknown is json with a warning, no-op output forces no-op', () => {
     const config = resolveObject(
-      v3([
-        {
-          endpoint: '/a',
-          backend: [backend('/', { encoding: 'XML' }), backend('/', { encoding: 'fast-json' }), backend('/', { encoding: 'SafeJSON' })],
-        },
-        { endpoint: '/b', output_encoding: 'no-op', backend: [backend('/', { encoding: 'json' })] },
-      ], { output_encoding: 'negotiate' }),
+      v3(
+        [
+          {
+            endpoint: '/a',
+            backend: [
+              backend('/', { encoding: 'XML' }),
+              backend('/', { encoding: 'fast-json' }),
+              backend('/', { encoding: 'SafeJSON' }),
+            ],
+          },
+          {
+            endpoint: '/b',
+            output_encoding: 'no-op',
+            backend: [backend('/', { encoding: 'json' })],
+          },
+        ],
+        { output_encoding: 'negotiate' },
+      ),
     );
     const [a, b] = config.endpoints;
-    assert.deepEqual(a!.backends.map((x) => x.encoding), ['xml', 'json', 'safejson']);
+    assert.deepEqual(
+      a!.backends.map((x) => x.encoding),
+      ['xml', 'json', 'safejson'],
+    );
     assert.equal(a!.outputEncoding, 'negotiate');
     assert.equal(b!.outputEncoding, 'no-op');
     assert.equal(b!.backends[0]!.encoding, 'no-op');
     assert.deepEqual(
       config.warnings.map((w) => [w.path, w.message]),
-      [['endpoints[0].backend[1].encoding', "unknown encoding 'fast-json': KrakenD decodes it as json"]],
+      [
+        [
+          'endpoints[0].backend[1].encoding',
+          "unknown encoding 'fast-json': KrakenD decodes it as json",
+        ],
+      ],
     );
   });
 
@@ -178,11 +203,17 @@ describe('service options', () => {
       v3([
         {
           endpoint: '/a/{id}',
-          backend: [backend('/x/{id}?k={input_headers.X-Key}&q={input_query_strings.q}'), backend('/{resp0_a.b}')],
+          backend: [
+            backend('/x/{id}?k={input_headers.X-Key}&q={input_query_strings.q}'),
+            backend('/{resp0_a.b}'),
+          ],
         },
       ]),
     );
-    assert.equal(config.endpoints[0]!.backends[0]!.urlPattern, '/x/{id}?k={input_headers.X-Key}&q={input_query_strings.q}');
+    assert.equal(
+      config.endpoints[0]!.backends[0]!.urlPattern,
+      '/x/{id}?k={input_headers.X-Key}&q={input_query_strings.q}',
+    );
     assert.deepEqual(config.endpoints[0]!.params, ['id']);
   });
 });

@@ -25,7 +25,10 @@ describe('syntax errors: Go wording, exact line and column', () => {
       where('{\n  "a": 1,\n}'),
       "3:1 invalid character '}' looking for beginning of object key string",
     );
-    assert.equal(where('{"a": [1, 2,]}'), "1:13 invalid character ']' looking for beginning of value");
+    assert.equal(
+      where('{"a": [1, 2,]}'),
+      "1:13 invalid character ']' looking for beginning of value",
+    );
   });
 
   test('missing colon, missing comma in an array', () => {
@@ -41,15 +44,27 @@ describe('syntax errors: Go wording, exact line and column', () => {
 
   test('literals, numbers, strings', () => {
     assert.equal(where('{"a": tru}'), "1:10 invalid character '}' in literal true (expecting 'e')");
-    assert.equal(where('{"a": nul }'), "1:10 invalid character ' ' in literal null (expecting 'l')");
+    assert.equal(
+      where('{"a": nul }'),
+      "1:10 invalid character ' ' in literal null (expecting 'l')",
+    );
     assert.equal(where('{"a": -x}'), "1:8 invalid character 'x' in numeric literal");
-    assert.equal(where('{"a": 1.}'), "1:9 invalid character '}' after decimal point in numeric literal");
+    assert.equal(
+      where('{"a": 1.}'),
+      "1:9 invalid character '}' after decimal point in numeric literal",
+    );
     assert.equal(where('{"a": 1e}'), "1:9 invalid character '}' in exponent of numeric literal");
     assert.equal(where('{"a": 01}'), "1:8 invalid character '1' after object key:value pair");
     assert.equal(where('{"a": "\\x"}'), "1:9 invalid character 'x' in string escape code");
-    assert.equal(where('{"a": "\\u12G4"}'), "1:12 invalid character 'G' in \\u hexadecimal character escape");
+    assert.equal(
+      where('{"a": "\\u12G4"}'),
+      "1:12 invalid character 'G' in \\u hexadecimal character escape",
+    );
     assert.equal(where('{"a": "x\ty"}'), "1:9 invalid character '\\t' in string literal");
-    assert.equal(where("{'a': 1}"), "1:2 invalid character '\\'' looking for beginning of object key string");
+    assert.equal(
+      where("{'a': 1}"),
+      "1:2 invalid character '\\'' looking for beginning of object key string",
+    );
   });
 
   test('content after the top-level value; comments are not JSON', () => {
@@ -61,9 +76,18 @@ describe('syntax errors: Go wording, exact line and column', () => {
   });
 
   test('root that is not an object: position of the value', () => {
-    assert.equal(where('\n  [1]'), '2:3 json: cannot unmarshal array into Go value of type map[string]interface {}');
-    assert.equal(where('"x"'), '1:1 json: cannot unmarshal string into Go value of type map[string]interface {}');
-    assert.equal(where('true'), '1:1 json: cannot unmarshal bool into Go value of type map[string]interface {}');
+    assert.equal(
+      where('\n  [1]'),
+      '2:3 json: cannot unmarshal array into Go value of type map[string]interface {}',
+    );
+    assert.equal(
+      where('"x"'),
+      '1:1 json: cannot unmarshal string into Go value of type map[string]interface {}',
+    );
+    assert.equal(
+      where('true'),
+      '1:1 json: cannot unmarshal bool into Go value of type map[string]interface {}',
+    );
   });
 
   test('a null root is an empty config, as Go decodes it', () => {
@@ -77,7 +101,12 @@ describe('syntax errors: Go wording, exact line and column', () => {
   });
 
   test('valid documents have no error', () => {
-    for (const text of ['{}', '{"a":[1,-2.5e+3,true,false,null,"\\u00e9\\n"],"b":{}}', ' [ ] ', '0']) {
+    for (const text of [
+      '{}',
+      '{"a":[1,-2.5e+3,true,false,null,"\\u00e9\\n"],"b":{}}',
+      ' [ ] ',
+      '0',
+    ]) {
       assert.equal(findSyntaxError(text), undefined, text);
     }
   });

@@ -9,7 +9,10 @@ import { backend, errorOf, problemMessages, resolveObject, v3 } from './helpers.
 
 describe('configuration vectors', () => {
   test('C1 version missing', () => {
-    assert.deepEqual(problemMessages(() => resolveObject({})), ['unsupported version: 0 (want: 3)']);
+    assert.deepEqual(
+      problemMessages(() => resolveObject({})),
+      ['unsupported version: 0 (want: 3)'],
+    );
   });
 
   test('C2 reserved debug paths', () => {
@@ -25,12 +28,16 @@ describe('configuration vectors', () => {
     const msgs = problemMessages(() =>
       resolveObject(v3([{ endpoint: '/supu', method: 'POST', backend: [] }])),
     );
-    assert.deepEqual(msgs, [`ignoring the 'POST /supu' endpoint, since it has 0 backends defined!`]);
+    assert.deepEqual(msgs, [
+      `ignoring the 'POST /supu' endpoint, since it has 0 backends defined!`,
+    ]);
   });
 
   test('C4 no-op with two backends', () => {
     const msgs = problemMessages(() =>
-      resolveObject(v3([{ endpoint: '/a', output_encoding: 'no-op', backend: [backend(), backend()] }])),
+      resolveObject(
+        v3([{ endpoint: '/a', output_encoding: 'no-op', backend: [backend(), backend()] }]),
+      ),
     );
     assert.deepEqual(msgs, [
       'can not use NoOp encoding with more than one backends connected to the same endpoint',
@@ -46,7 +53,12 @@ describe('configuration vectors', () => {
   test('C6 too many output params', () => {
     const msgs = problemMessages(() =>
       resolveObject(
-        v3([{ endpoint: '/some/{tupu}', backend: [backend('supu/{tupu_56}/{supu-5t6}?a={foo}&b={foo}')] }]),
+        v3([
+          {
+            endpoint: '/some/{tupu}',
+            backend: [backend('supu/{tupu_56}/{supu-5t6}?a={foo}&b={foo}')],
+          },
+        ]),
       ),
     );
     assert.deepEqual(msgs, [
@@ -68,7 +80,12 @@ describe('configuration vectors', () => {
     );
     const msgs = problemMessages(() =>
       resolveObject(
-        v3([{ endpoint: '/{tupu}/{supu}/{foo}', backend: [backend('supu/{tupu_56}/{supu-5t6}?a={foo}&b={foo}')] }]),
+        v3([
+          {
+            endpoint: '/{tupu}/{supu}/{foo}',
+            backend: [backend('supu/{tupu_56}/{supu-5t6}?a={foo}&b={foo}')],
+          },
+        ]),
       ),
     );
     assert.deepEqual(msgs, [
@@ -102,7 +119,12 @@ describe('configuration vectors', () => {
     const [endpoint] = config.endpoints;
     assert.deepEqual(
       endpoint!.backends.map((b) => b.urlPattern),
-      ['/supu/{tupu}', '/supu/{tupu_56}{supu-5t6}?a={foo}&b={foo}', '/{resp0_x}/{tupu1}/{JWT.foo}', '/supu.local/'],
+      [
+        '/supu/{tupu}',
+        '/supu/{tupu_56}{supu-5t6}?a={foo}&b={foo}',
+        '/{resp0_x}/{tupu1}/{JWT.foo}',
+        '/supu.local/',
+      ],
     );
     assert.equal(endpoint!.sequential, true);
     assert.deepEqual(
@@ -122,17 +144,23 @@ describe('configuration vectors', () => {
     ];
     for (const [input, want] of cases) assert.equal(cleanHost(input), want);
     const config = resolveObject({ version: 3, host: cases.map((c) => c[0]), endpoints: [] });
-    assert.deepEqual(config.hosts, cases.map((c) => c[1]));
-    for (const bad of ['http://h/api', 'user:pw@h', 'http://[::1]:8080']) assert.equal(cleanHost(bad), undefined);
+    assert.deepEqual(
+      config.hosts,
+      cases.map((c) => c[1]),
+    );
+    for (const bad of ['http://h/api', 'user:pw@h', 'http://[::1]:8080'])
+      assert.equal(cleanHost(bad), undefined);
   });
 
   test('C10 endpoint paths, strict and with disable_rest', () => {
     // Different methods: the same paths under one method would clash in the router.
-    const endpoints = ['supu/{tupu}', '/supu/{tupu}{supu}', 'supu/{tupu}/{supu}?a={s}&b=2'].map((e, i) => ({
-      endpoint: e,
-      method: ['GET', 'POST', 'PUT'][i],
-      backend: [backend()],
-    }));
+    const endpoints = ['supu/{tupu}', '/supu/{tupu}{supu}', 'supu/{tupu}/{supu}?a={s}&b=2'].map(
+      (e, i) => ({
+        endpoint: e,
+        method: ['GET', 'POST', 'PUT'][i],
+        backend: [backend()],
+      }),
+    );
     const strict = resolveObject(v3(endpoints));
     assert.deepEqual(
       strict.endpoints.map((e) => e.routePath),
