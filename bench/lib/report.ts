@@ -1,0 +1,133 @@
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import type { LoadOptions, LoadResult } from './load.js';
+import type { Scenario } from './scenarios.js';
+import type { StartupResult } from './startup.js';
+
+export interface ScenarioOutcome {
+  scenario: Scenario;
+  status: 'ok' | 'skipped' | 'failed';
+  note?: string;
+  result?: LoadResult;
+  /** rps ÷ the nginx (resp. HPM) rps on the same backend path, when both ran. */
+  vsNginx?: number;
+  vsHpm?: number;
+  /** Lines the server logged during its run (the gateway's access log is part of the cost). */
+  logLines?: number;
+}
+
+export interface Target {
+  goal: string;
+  actual: string;
+  /** undefined when it could not be measured in this run. */
+  met?: boolean;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  kernel: string;
+  /** 1-minute load average when the run started (the machine may be shared). */
+  loadAvg: number;
+}
+
+export function machine(): Machine {
+  const list = cpus();
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    kernel: release(),
+    loadAvg: Math.round(loadavg()[0] * 100) / 100,
+  };
+}
+
+/** Fills each outcome's ratios from the nginx and HPM rows on the same backend path. */
+export function addRatios(outcomes: ScenarioOutcome[]): void {
+  const rpsOf = (server: string, path: string) =>
+    outcomes.find((o) => o.scenario.server === server && o.scenario.path === path && o.status === 'ok')?.result?.rps;
+  for (const o of outcomes) {
+    if (!o.result) continue;
+    const nginx = rpsOf('nginx', o.scenario.ref);
+    const hpm = rpsOf('hpm', o.scenario.ref);
+    if (nginx) o.vsNginx = o.result.rps / nginx;
+    if (hpm) o.vsHpm = o.result.rps / hpm;
+  }
+}
+
+export function evaluateTargets(outcomes: ScenarioOutcome[], startup: StartupResult | undefined): Target[] {
+  const get = (name: string) => outcomes.find((o) => o.scenario.name === name && o.status === 'ok');
+  const ratio = (x: number | undefined, goal: number, goalText: string, what: string): Target =>
+    x === undefined ? { goal: goalText, actual: `${what}: not measured` } : { goal: goalText, actual: `${x.toFixed(2)}×`, met: x >= goal };
+  const noop = get('gateway no-op');
+  const merge = get('gateway merge');
+  const plugins = get('gateway no-op + 3 plugins');
+  const gateways = outcomes.filter((o) => o.scenario.group === 'gateway');
+  const ran = gateways.filter((o) => o.result);
+  const targets: Target[] = [
+    ratio(noop?.vsNginx, 0.7, 'no-op ≥ 0.7× nginx', 'no-op or nginx'),
+    ratio(noop?.vsHpm, 4, 'no-op ≥ 4× http-proxy-middleware', 'no-op or HPM'),
+    ratio(merge?.vsNginx, 0.3, 'merge ≥ 0.3× nginx /small (DECISIONS.md 23)', 'merge or nginx'),
+  ];
+  if (noop?.result && plugins?.result) {
+    const cost = 1 - plugins.result.rps / noop.result.rps;
+    targets.push({ goal: 'three plugins cost ≤ 10 %', actual: `${(cost * 100).toFixed(1)} %`, met: cost <= 0.1 });
+  } else {
+    targets.push({ goal: 'three plugins cost ≤ 10 %', actual: 'not measured' });
+  }
+  const failed = gateways.filter((o) => o.status === 'failed').map((o) => o.scenario.name);
+  const withErrors = ran.filter((o) => (o.result?.errors ?? 0) > 0).map((o) => o.scenario.name);
+  targets.push({
+    goal: 'zero errors in every gateway scenario',
+    actual: ran.length === 0 ? 'not measured' : [...failed.map((n) => `${n} failed`), ...withErrors].join(', ') || `0 in ${ran.length} scenarios`,
+    met: ran.length === 0 ? undefined : failed.length === 0 && withErrors.length === 0,
+  });
+  const spread = ran.filter((o) => (o.result as LoadResult).p99 >= 5 * Math.max((o.result as LoadResult).p50, 1));
+  targets.push({
+    goal: 'p99 < 5× p50 in every gateway scenario',
+    actual: ran.length === 0 ? 'not measured' : spread.map((o) => `${o.scenario.name} ${o.result?.p99}/${o.result?.p50} ms`).join(', ') || `all ${ran.length}`,
+    met: ran.length === 0 ? undefined : spread.length === 0,
+  });
+  targets.push(
+    startup
+      ? { goal: 'startup of corpus 002 (46 backends) < 300 ms', actual: `${startup.median} ms median (min ${startup.min})`, met: startup.median < 300 }
+      : { goal: 'startup of corpus 002 (46 backends) < 300 ms', actual: 'not measured' },
+  );
+  return targets;
+}
+
+const cell = (text = '') => text.split('\n')[0].replace(/\|/g, '\\|');
+const fmt = (n: number | undefined, digits = 2) => (n === undefined ? '–' : n.toFixed(digits));
+
+export function markdown(
+  outcomes: ScenarioOutcome[],
+  targets: Target[],
+  startup: StartupResult | undefined,
+  m: Machine,
+  options: LoadOptions,
+): string {
+  const lines = [
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, Linux ${m.kernel}` +
+      ` (load average ${m.loadAvg} at start). autocannon: ${options.connections} connections,` +
+      ` ${options.duration} s per scenario after ${options.warmup} s warm-up, load generator on the same machine.`,
+    '',
+    '| scenario | req/s | × nginx | × HPM | p50 ms | p99 ms | errors | note |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const o of outcomes) {
+    const r = o.result;
+    lines.push(
+      `| ${o.scenario.name} | ${r ? Math.round(r.rps) : '–'} | ${fmt(o.vsNginx)} | ${fmt(o.vsHpm)} | ` +
+        `${r ? r.p50 : '–'} | ${r ? r.p99 : '–'} | ${r ? r.errors : '–'} | ${o.status === 'ok' ? '' : `${o.status}: ${cell(o.note)}`} |`,
+    );
+  }
+  if (startup) {
+    lines.push('', `Start-up (process start to \`listening on\`, ${startup.runner}, ${startup.runs.length} runs): ` +
+      `median ${startup.median} ms, min ${startup.min} ms.`);
+  }
+  lines.push('', '| target | this run | met |', '|---|---|---|');
+  for (const t of targets) lines.push(`| ${t.goal} | ${t.actual} | ${t.met === undefined ? '–' : t.met ? 'yes' : 'no'} |`);
+  return `${lines.join('\n')}\n`;
+}
