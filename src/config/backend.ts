@@ -16,6 +16,7 @@ export interface BackendParent {
   outputEncoding: string;
   inputs: ReadonlySet<string>;
   serviceHosts: readonly string[];
+  sequential: boolean;
 }
 
 export function cleanPath(p: string): string {
@@ -76,6 +77,16 @@ export function resolveBackend(
   }
   const check = checkUrlPattern(urlPattern, parent.inputs, parent.method, parent.routePath, index);
   if (check.error) r.problem([...path, 'url_pattern'], check.error);
+  for (const name of check.outputs) {
+    const n = /^resp(\d+)_/.exec(name)?.[1];
+    if (n === undefined) continue;
+    if (!parent.sequential || Number(n) >= index) {
+      const why = parent.sequential
+        ? `backend ${n} answers after this one`
+        : 'the endpoint is not sequential';
+      r.warn([...path, 'url_pattern'], `{${name}} never gets a value (${why}): it stays literal`);
+    }
+  }
   for (const name of check.jwt) {
     r.warn(
       [...path, 'url_pattern'],

@@ -78,6 +78,7 @@ export function resolveEndpoint(
     outputEncoding,
     inputs: new Set(inputs),
     serviceHosts: service.hosts,
+    sequential: proxy['sequential'] === true,
   };
   const backends = rawBackends.map((b, j) => resolveBackend(ctx, b.path, j, b.value, parent));
   const staticProxy = readStatic(r, [...proxyPath, 'static'], proxy);
@@ -105,7 +106,7 @@ export function resolveEndpoint(
     outputEncoding,
     concurrentCalls,
     backends,
-    sequential: proxy['sequential'] === true,
+    sequential: parent.sequential,
     sequentialPropagatedParams: readStringList(proxy, 'sequential_propagated_params'),
     ...(staticProxy ? { static: staticProxy } : {}),
     flatmap: readFlatmap(r, [...proxyPath, 'flatmap_filter'], proxy),

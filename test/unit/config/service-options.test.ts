@@ -217,3 +217,31 @@ describe('service options', () => {
     assert.deepEqual(config.endpoints[0]!.params, ['id']);
   });
 });
+
+describe('sequential placeholders', () => {
+  test('{respN_x} outside a sequential endpoint or pointing forward is warned', () => {
+    const config = resolveObject(
+      v3([
+        { endpoint: '/a', backend: [backend('/{resp0_x}')] },
+        {
+          endpoint: '/b',
+          extra_config: { proxy: { sequential: true } },
+          backend: [backend('/{resp1_x}'), backend('/{resp0_y.z}')],
+        },
+      ]),
+    );
+    assert.deepEqual(
+      config.warnings.map((w) => [w.path, w.message]),
+      [
+        [
+          'endpoints[0].backend[0].url_pattern',
+          '{resp0_x} never gets a value (the endpoint is not sequential): it stays literal',
+        ],
+        [
+          'endpoints[1].backend[0].url_pattern',
+          '{resp1_x} never gets a value (backend 1 answers after this one): it stays literal',
+        ],
+      ],
+    );
+  });
+});
