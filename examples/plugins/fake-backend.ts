@@ -42,11 +42,13 @@ export const ClientRegisterer: Registerer = {
       return async (request) => {
         const url = new URL(request.url);
         if (options.echo && url.pathname === options.echo) {
+          const headers: Record<string, string> = {};
+          request.headers.forEach((value, name) => (headers[name] = value));
           return Response.json({
             method: request.method,
             path: url.pathname,
             query: Object.fromEntries(url.searchParams),
-            headers: Object.fromEntries(request.headers),
+            headers,
             body: request.body ? await request.text() : null,
           });
         }
