@@ -16,10 +16,7 @@ const files = readdirSync(dir)
  * message. 037 uses `{id}` in a url_pattern of an endpoint without params: lura's
  * `initBackendURLMappings` rejects it (`config/config.go`, UndefinedOutputParamError).
  */
-const KRAKEND_REJECTS: Record<string, string> = {
-  '037-MichelFortes-api-ops.json':
-    "undefined output param 'id'! endpoint: GET /public/customers, backend: 0. input: [], output: [id]",
-};
+const KRAKEND_REJECTS: Record<string, string> = {};
 
 describe('corpus of real krakend.json files', () => {
   test('the corpus is there', () => {
@@ -46,6 +43,18 @@ describe('corpus of real krakend.json files', () => {
       const ms = performance.now() - started;
       assert.equal(config.version, 3);
       assert.ok(Object.isFrozen(config));
+      if (file.startsWith('037-')) {
+        // KrakenD CE refuses this file; we load it and say so at ERROR level.
+        assert.ok(
+          config.warnings.some(
+            (w) =>
+              w.level === 'error' &&
+              w.message.startsWith(
+                "undefined output param 'id'! endpoint: GET /public/customers, backend: 0. input: [], output: [id]",
+              ),
+          ),
+        );
+      }
       if (file.startsWith('002-')) {
         console.log(
           `corpus ${file}: ${config.endpoints.length} endpoints loaded in ${ms.toFixed(1)} ms`,

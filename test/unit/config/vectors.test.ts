@@ -7,6 +7,17 @@ import { cleanHost } from '../../../src/config/hosts.js';
 import { parseConfigText } from '../../../src/config/index.js';
 import { backend, errorOf, problemMessages, resolveObject, v3 } from './helpers.js';
 
+/**
+ * C6/C7 fail KrakenD CE's start; here they load with an ERROR-level warning carrying KrakenD's
+ * message (the corpus must load: file 037 has an undefined output param).
+ */
+function warningMessages(fn: () => { warnings: readonly { level: string; message: string }[] }): string[] {
+  const KRAKEND = / \(KrakenD CE refuses to start with this backend; the placeholder is sent empty here\)$/;
+  return fn()
+    .warnings.filter((w) => w.level === 'error' && KRAKEND.test(w.message))
+    .map((w) => w.message.replace(KRAKEND, ''));
+}
+
 describe('configuration vectors', () => {
   test('C1 version missing', () => {
     assert.deepEqual(
@@ -51,7 +62,7 @@ describe('configuration vectors', () => {
   });
 
   test('C6 too many output params', () => {
-    const msgs = problemMessages(() =>
+    const msgs = warningMessages(() =>
       resolveObject(
         v3([
           {
@@ -78,7 +89,7 @@ describe('configuration vectors', () => {
       check.error,
       "undefined output param 'supu-5t6'! endpoint: GET /, backend: 0. input: [foo supu tupu], output: [foo supu-5t6 tupu_56]",
     );
-    const msgs = problemMessages(() =>
+    const msgs = warningMessages(() =>
       resolveObject(
         v3([
           {
