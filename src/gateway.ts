@@ -7,13 +7,22 @@ import { loadConfig } from './config/index.js';
 import { GatewayError, hasCode, isGatewayError } from './errors.js';
 import { buildGeneration, type Generation } from './generation.js';
 import { writeLoadError } from './http/load-error.js';
-import { logAccess } from './http/access-log.js';
+import { observeRequest } from './http/access-log.js';
+import { createDashboardHandler } from './dashboard/handler.js';
+import { DashboardState, type Snapshot } from './dashboard/state.js';
 import { KRAKEND_VERSION } from './internal/version.js';
 import { setState } from './internal/request-state.js';
 import { createLogger, silentLogger, toPinoLevel } from './logger.js';
 import { createDispatchers } from './proxy/dispatchers.js';
 import { printRoutes } from './router/print.js';
-import type { Gateway, GatewayEvents, GatewayOptions, NextFunction, ReloadEvent } from './types.js';
+import type {
+  Gateway,
+  GatewayEvents,
+  GatewayOptions,
+  NextFunction,
+  ReloadEvent,
+  RequestRecord,
+} from './types.js';
 import { createFileWatcher, type FileWatcher } from './watch/watcher.js';
 
 /**
@@ -28,7 +37,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const logger: Logger =
     options.logger === false
       ? silentLogger()
-      : (options.logger ?? createLogger({ level: options.logLevel ?? 'info' }));
+      : (options.logger ??
+          createLogger({ level: options.logLevel ?? 'info', destination: options.logDestination }));
   const emitter = new EventEmitter<GatewayEvents>();
   emitter.on('error', () => {});
   const dispatchers = createDispatchers();
@@ -44,6 +54,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   let closing: Promise<void> | undefined;
   let watcher: FileWatcher | undefined;
   let chain: Promise<unknown> = Promise.resolve();
+  const dashboardOn = options.dashboard ?? !production;
+  const dashboard = dashboardOn ? new DashboardState() : undefined;
+  const dashboardHandler = dashboard ? createDashboardHandler(dashboard, snapshot) : undefined;
+  const onRecord = (rec: RequestRecord) => {
+    dashboard?.addRequest(rec);
+    if (emitter.listenerCount('request') > 0) emitter.emit('request', rec);
+  };
 
   async function build(changed: string[], first: boolean): Promise<ReloadEvent> {
     const started = performance.now();
@@ -63,6 +80,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         dispatchers,
         fallthrough: options.fallthrough ?? true,
         debugEndpoints: options.debugEndpoints ?? false,
+        dashboard: dashboardHandler,
         strictPlugins: !first,
         version: KRAKEND_VERSION,
       });
@@ -78,6 +96,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       logRoutes(gen, previous, changed, ms);
       void previous?.retire();
       const event: ReloadEvent = { ok: true, ms, routes: gen.config.endpoints.length, generation: gen.id, changed };
+      dashboard?.addReload({ time: Date.now(), ok: true, ms, generation: gen.id, routes: event.routes, changed });
       emitter.emit('reload', event);
       return event;
     } catch (err) {
@@ -90,6 +109,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           : `[SERVICE: Config] ${error.message}`,
       );
       const event: ReloadEvent = { ok: false, error, changed };
+      dashboard?.addReload({ time: Date.now(), ok: false, changed, error: error.message });
       emitter.emit('reload', event);
       return event;
     }
@@ -171,10 +191,39 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   function serve(gen: Generation, req: IncomingMessage, res: ServerResponse, next?: NextFunction) {
-    const state = { start: performance.now(), next, fellThrough: false, generation: gen.id };
+    const state = { start: performance.now(), next, fellThrough: false, generation: gen.id, backends: [] };
     setState(req, state);
-    if (!gen.config.router.disableAccessLog) logAccess(req, res, state, logger, gen.config.router.loggerSkipPaths);
+    observeRequest(req, res, state, {
+      logger,
+      log: !gen.config.router.disableAccessLog,
+      skip: gen.config.router.loggerSkipPaths,
+      onRecord: dashboard || emitter.listenerCount('request') > 0 ? onRecord : undefined,
+    });
     gen.handle(req, res);
+  }
+
+  function snapshot(): Snapshot {
+    const gen = current;
+    return {
+      generation: gen?.id ?? 0,
+      configFile: gen?.config.file ?? (typeof configSource === 'string' ? configSource : '<inline>'),
+      routes: (gen?.config.endpoints ?? []).map((e) => ({
+        method: e.method,
+        endpoint: e.endpoint,
+        outputEncoding: e.outputEncoding,
+        backends: e.backends.map((b) => ({
+          method: b.method.toUpperCase(),
+          host: b.hosts[0] ?? '(no host)',
+          urlPattern: b.urlPattern,
+          encoding: b.encoding,
+        })),
+      })),
+      plugins: (gen?.plugins?.loaded ?? []).map((p) => ({ file: p.file, names: p.names, kinds: p.kinds, error: p.error })),
+      requests: dashboard?.requests ?? [],
+      reloads: dashboard?.reloads ?? [],
+      lastError: lastError?.message,
+      mocking: { record: options.record, replay: options.replay, fallthrough: options.replayFallthrough ?? false },
+    };
   }
 
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -191,6 +240,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const gen = current;
       await Promise.allSettled([gen?.retire(5000)]);
       await dispatchers.close();
+      dashboard?.close();
       emitter.removeAllListeners();
     })();
     return closing;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { NextFunction } from '../types.js';
+import type { BackendCallRecord, NextFunction } from '../types.js';
 
 /** Per-request state the layers share, kept beside the request instead of patched onto it. */
 export interface RequestState {
@@ -11,6 +11,8 @@ export interface RequestState {
   /** The endpoint that answered, as written in the config. */
   endpoint?: string;
   generation: number;
+  /** Backend calls made for this request (dashboard, Server-Timing). */
+  backends: BackendCallRecord[];
 }
 
 const states = new WeakMap<IncomingMessage, RequestState>();
