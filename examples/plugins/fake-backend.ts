@@ -54,7 +54,8 @@ export const ClientRegisterer: Registerer = {
         }
         const hit = matchRoute(routes, request.method, url.pathname);
         if (!hit) {
-          return Response.json({ error: `no fake for ${request.method} ${url.pathname}` }, { status: 404 });
+          const error = `no fake for ${request.method} ${url.pathname}`;
+          return Response.json({ error }, { status: 404 });
         }
         return Response.json(hit.body);
       };

@@ -15,7 +15,13 @@ const pluginName = 'krakend-server-example';
 let logger: KrakendLogger | undefined;
 
 /** Go's `html.EscapeString`. */
-const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&#39;', '"': '&#34;' };
+const HTML: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  "'": '&#39;',
+  '"': '&#34;',
+};
 const escapeHtml = (s: string) => s.replace(/[&<>'"]/g, (c) => HTML[c]);
 
 export const HandlerRegisterer: Registerer = {

@@ -17,7 +17,8 @@ export interface Bundle {
  * ESM sources lose `import.meta` in CommonJS output; give back what plugins use it for (paths
  * relative to the plugin, as the entry file sees them).
  */
-const META_BANNER = 'var __kc_import_meta_url = require("node:url").pathToFileURL(__filename).href;';
+const META_BANNER =
+  'var __kc_import_meta_url = require("node:url").pathToFileURL(__filename).href;';
 const META_DEFINE = {
   'import.meta.url': '__kc_import_meta_url',
   'import.meta.filename': '__filename',
@@ -63,7 +64,8 @@ export async function bundlePlugin(file: string): Promise<Bundle> {
   const js = result.outputFiles.find((f) => f.path.endsWith('.kc.cjs'));
   const mapFile = result.outputFiles.find((f) => f.path.endsWith('.map'));
   if (!js || !mapFile) throw new PluginFileError('esbuild produced no output', undefined);
-  const map = { file: '', sourceRoot: '', sourcesContent: [], ...JSON.parse(mapFile.text) } as SourceMapPayload;
+  const parsed = JSON.parse(mapFile.text) as Partial<SourceMapPayload>;
+  const map = { file: '', sourceRoot: '', sourcesContent: [], ...parsed } as SourceMapPayload;
   map.sources = map.sources.map((s) => resolve(dir, s));
   const b64 = Buffer.from(JSON.stringify(map)).toString('base64');
   const code = js.text.replace(/\/\/# sourceMappingURL=.*\s*$/, '') +

@@ -67,7 +67,8 @@ export async function buildHandlerChain(
     let handler: unknown;
     try {
       const ctx = registry.context(name);
-      handler = await withDeadline(entry.factory(ctx, extra as Record<string, unknown>, layer.next), deadlineMs, `the factory of ${name}`);
+      const made = entry.factory(ctx, extra as Record<string, unknown>, layer.next);
+      handler = await withDeadline(made, deadlineMs, `the factory of ${name}`);
     } catch (err) {
       logger.error(
         { plugin: name, file: entry.file, err: serializeError(err, registry.mapStack) },

@@ -13,5 +13,7 @@ export function withDeadline<T>(value: T | Promise<T>, ms: number, what: string)
 }
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
+  return (
+    typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function'
+  );
 }

@@ -19,16 +19,21 @@ function isObject(v: unknown): v is Registerer {
 }
 
 /** A method by its KrakenD name or its camelCase spelling. */
-export function method(reg: Registerer, name: string): ((...args: unknown[]) => unknown) | undefined {
+type Method = (...args: unknown[]) => unknown;
+
+export function method(reg: Registerer, name: string): Method | undefined {
   const fn = reg[name] ?? reg[camel(name)];
-  return typeof fn === 'function' ? (fn as (...args: unknown[]) => unknown) : undefined;
+  return typeof fn === 'function' ? (fn as Method) : undefined;
 }
 
 /**
  * The registerer of one kind: a named export (`HandlerRegisterer`), the same name on `default`,
  * or a `default` export / `module.exports` that is itself the registerer (has the method).
  */
-export function findRegisterer(exports: Record<string, unknown>, kind: PluginKind): Registerer | undefined {
+export function findRegisterer(
+  exports: Record<string, unknown>,
+  kind: PluginKind,
+): Registerer | undefined {
   const { symbol, method: name } = KINDS[kind];
   const def = exports.default;
   for (const holder of [exports, def]) {

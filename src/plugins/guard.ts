@@ -51,8 +51,9 @@ export function createLayer(downstream: NodeHandler, options: LayerOptions): Plu
   function fail(req: IncomingMessage, res: ServerResponse, st: LayerState, err: unknown): void {
     clearTimeout(st.timer);
     const { method, path } = describeRequest(req);
+    const fields = { plugin: name, code: 'KC_PLUGIN_FAILED', method, path };
     logger.error(
-      { plugin: name, code: 'KC_PLUGIN_FAILED', method, path, err: serializeError(err, options.mapStack) },
+      { ...fields, err: serializeError(err, options.mapStack) },
       `${prefix} failed on ${method} ${path}: ${errorMessage(err)}`,
     );
     // After next, the rest of the gateway owns the response.
@@ -66,13 +67,19 @@ export function createLayer(downstream: NodeHandler, options: LayerOptions): Plu
     if (st) {
       const { method, path } = describeRequest(req);
       if (st.nextCalled) {
-        logger.warn({ plugin: name, method, path }, `${prefix} called next twice on ${method} ${path}; the second call is ignored`);
+        logger.warn(
+          { plugin: name, method, path },
+          `${prefix} called next twice on ${method} ${path}; the second call is ignored`,
+        );
         return Promise.resolve();
       }
       st.nextCalled = true;
       clearTimeout(st.timer);
       if (st.settled) {
-        logger.warn({ plugin: name, method, path }, `${prefix} called next on ${method} ${path} after it was answered; ignored`);
+        logger.warn(
+          { plugin: name, method, path },
+          `${prefix} called next on ${method} ${path} after it was answered; ignored`,
+        );
         return Promise.resolve();
       }
     }
@@ -106,7 +113,10 @@ export function safeInner(inner: NodeHandler, logger: Logger): NodeHandler {
       await inner(req, res);
     } catch (err) {
       const { method, path } = describeRequest(req);
-      logger.error({ err, method, path }, `[PLUGIN: Server] the gateway failed on ${method} ${path}: ${errorMessage(err)}`);
+      logger.error(
+        { err, method, path },
+        `[PLUGIN: Server] the gateway failed on ${method} ${path}: ${errorMessage(err)}`,
+      );
       answerError(res, 500, 'Internal Server Error');
     }
   };

@@ -45,7 +45,8 @@ export function evaluateBundle(
   if (bundled.status === 'rejected') {
     const err = bundled.reason;
     const error = err instanceof PluginFileError ? err : new PluginFileError(errorMessage(err));
-    const inputs = error.location && error.location.file !== file ? [file, error.location.file] : [file];
+    const where = error.location?.file;
+    const inputs = where && where !== file ? [file, where] : [file];
     return failed(index, file, inputs, error);
   }
   const { code, map, inputs, warnings } = bundled.value;

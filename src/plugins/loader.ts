@@ -5,7 +5,7 @@ import { describeFailure, serializeError } from './failure.js';
 import { bundleAll, evaluateBundle, type PluginModule } from './load.js';
 import { registerAll } from './register.js';
 import { createRegistry, emptyParts } from './registry.js';
-import { scanFolder } from './scan.js';
+import { MODULE_EXTENSIONS, scanFolder } from './scan.js';
 import { StackMapper } from './source-map.js';
 import type { LoadedPluginFile, PluginRegistry } from './types.js';
 
@@ -21,9 +21,16 @@ export interface LoadPluginsOptions {
 }
 
 const LOADER = '[SERVICE: Plugin Loader]';
+const EXTENSIONS = MODULE_EXTENSIONS.join(' ');
 
 function recordOf(mod: PluginModule): LoadedPluginFile {
-  const rec: LoadedPluginFile = { file: mod.file, index: mod.index, kinds: [], names: [], inputs: mod.inputs };
+  const rec: LoadedPluginFile = {
+    file: mod.file,
+    index: mod.index,
+    kinds: [],
+    names: [],
+    inputs: mod.inputs,
+  };
   if (mod.error) {
     rec.error = describeFailure(mod.error.message, mod.error.location);
     rec.location = mod.error.location;
@@ -36,7 +43,8 @@ function reportImport(mod: PluginModule, logger: Logger, mapper: StackMapper): v
   for (const w of mod.warnings) logger.debug({ file: mod.file }, `${where} esbuild: ${w}`);
   if (mod.error) {
     const err = serializeError(mod.error.cause ?? mod.error, (s) => mapper.map(s));
-    logger.error({ file: mod.file, err }, `${where} ${describeFailure(mod.error.message, mod.error.location)}`);
+    const text = describeFailure(mod.error.message, mod.error.location);
+    logger.error({ file: mod.file, err }, `${where} ${text}`);
   } else if (Object.keys(mod.registerers).length === 0) {
     logger.warn(
       { file: mod.file },
@@ -100,12 +108,15 @@ export async function loadPlugins(
   logger.debug(`${LOADER} Starting loading process`);
   const scan = await scanFolder(folder.folder, folder.pattern);
   if (scan.error) {
-    const reason = `open ${folder.folder}: ${scan.error.code === 'ENOENT' ? 'no such file or directory' : scan.error.message}`;
-    for (const label of ['Executor', 'Handler', 'Modifier']) logger.debug(`[SERVICE: ${label} Plugin] ${reason}`);
+    const why = scan.error.code === 'ENOENT' ? 'no such file or directory' : scan.error.message;
+    const reason = `open ${folder.folder}: ${why}`;
+    for (const label of ['Executor', 'Handler', 'Modifier']) {
+      logger.debug(`[SERVICE: ${label} Plugin] ${reason}`);
+    }
     logger.warn({ folder: folder.folder }, `${LOADER} cannot read the plugin folder: ${reason}`);
   }
   for (const file of scan.skipped) {
-    logger.debug({ file }, `${LOADER} ${file}: not a JS/TS module (.ts .mts .cts .js .mjs .cjs), skipped`);
+    logger.debug({ file }, `${LOADER} ${file}: not a JS/TS module (${EXTENSIONS}), skipped`);
   }
   try {
     return await loadPluginFiles(scan.files, options);

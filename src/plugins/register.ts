@@ -29,7 +29,7 @@ function mapFor(parts: RegistryParts, kind: PluginKind): Map<string, { file: str
   return parts.modifiers;
 }
 
-/** Runs one registerer (RegisterLogger, RegisterContext, Register*) and returns what it registered. */
+/** Runs one registerer (RegisterLogger, RegisterContext, Register*); returns what it registered. */
 async function runRegisterer(
   mod: PluginModule,
   kind: PluginKind,
@@ -42,22 +42,30 @@ async function runRegisterer(
   const register = method(reg, methodName);
   if (!register) throw new PluginFileError(`${symbol} has no ${methodName} method`);
   method(reg, 'RegisterLogger')?.call(reg, logger);
-  if (kind === 'modifier') method(reg, 'RegisterContext')?.call(reg, { signal: parts.controller.signal });
+  if (kind === 'modifier') {
+    method(reg, 'RegisterContext')?.call(reg, { signal: parts.controller.signal });
+  }
+  const where = `[SERVICE: ${label} Plugin] plugin #${mod.index} (${mod.file}):`;
   const staged: Staged[] = [];
   let open = true;
   const callback = (name: unknown, factory: unknown, request?: unknown, response?: unknown) => {
     if (!open) {
-      options.logger.warn(`[SERVICE: ${label} Plugin] plugin #${mod.index} (${mod.file}): register(${inspect(name)}) called after ${methodName} returned; ignored`);
+      const call = `register(${inspect(name)})`;
+      options.logger.warn(`${where} ${call} called after ${methodName} returned; ignored`);
       return;
     }
     if (typeof name !== 'string' || name === '') {
-      throw new TypeError(`register: the plugin name must be a non-empty string, got ${inspect(name)}`);
+      throw new TypeError(
+        `register: the plugin name must be a non-empty string, got ${inspect(name)}`,
+      );
     }
     if (typeof factory !== 'function') {
       throw new TypeError(`register(${JSON.stringify(name)}): the factory must be a function`);
     }
     const entry: Record<string, unknown> = { factory, file: mod.file };
-    if (kind === 'modifier') Object.assign(entry, { request: request === true, response: response === true });
+    if (kind === 'modifier') {
+      Object.assign(entry, { request: Boolean(request), response: Boolean(response) });
+    }
     staged.push({ name, entry });
   };
   try {
@@ -68,13 +76,21 @@ async function runRegisterer(
   return staged;
 }
 
-function commit(parts: RegistryParts, kind: PluginKind, mod: PluginModule, staged: Staged[], logger: Logger) {
+function commit(
+  parts: RegistryParts,
+  kind: PluginKind,
+  mod: PluginModule,
+  staged: Staged[],
+  logger: Logger,
+) {
   const target = mapFor(parts, kind) as Map<string, { file: string }>;
   for (const { name, entry } of staged) {
     const previous = target.get(name);
     if (previous) {
+      const where = `[SERVICE: ${KINDS[kind].label} Plugin] plugin #${mod.index} (${mod.file}):`;
       logger.warn(
-        `[SERVICE: ${KINDS[kind].label} Plugin] plugin #${mod.index} (${mod.file}): ${JSON.stringify(name)} was already registered by ${previous.file}; the last registration wins`,
+        `${where} ${JSON.stringify(name)} was already registered by ${previous.file}; ` +
+          'the last registration wins',
       );
     }
     target.set(name, entry as unknown as { file: string });
@@ -94,6 +110,7 @@ export async function registerAll(
   options: RegisterOptions,
 ): Promise<void> {
   const { logger } = options;
+  const mapStack = (stack: string) => parts.mapper.map(stack);
   const loggers = new Map<string, KrakendLogger>();
   for (const kind of LOAD_ORDER) {
     const { symbol, label } = KINDS[kind];
@@ -102,7 +119,10 @@ export async function registerAll(
       if (mod.error || Object.keys(mod.registerers).length === 0) continue;
       const reg = mod.registerers[kind];
       if (!reg) {
-        logger.debug(`[SERVICE: ${label} Plugin] plugin #${mod.index} (${mod.file}): plugin: symbol ${symbol} not found in plugin ${mod.file}`);
+        logger.debug(
+          `[SERVICE: ${label} Plugin] plugin #${mod.index} (${mod.file}): ` +
+            `plugin: symbol ${symbol} not found in plugin ${mod.file}`,
+        );
         continue;
       }
       let pl = loggers.get(mod.file);
@@ -115,12 +135,13 @@ export async function registerAll(
         record.names.push(...staged.map((s) => s.name));
         total++;
       } catch (err) {
-        const failure = err instanceof PluginFileError ? err : toFileError(err, mod.inputs, parts.mapper);
+        const failure =
+          err instanceof PluginFileError ? err : toFileError(err, mod.inputs, parts.mapper);
         const text = describeFailure(failure.message, failure.location);
         record.kinds.push({ kind, ok: false, error: text });
         record.location ??= failure.location;
         logger.error(
-          { file: mod.file, kind, err: serializeError(failure.cause ?? failure, (s) => parts.mapper.map(s)) },
+          { file: mod.file, kind, err: serializeError(failure.cause ?? failure, mapStack) },
           `[SERVICE: ${label} Plugin] plugin #${mod.index} (${mod.file}): ${text}`,
         );
       }

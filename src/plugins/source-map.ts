@@ -49,7 +49,10 @@ export class StackMapper {
 }
 
 /** The first frame of a (mapped) stack that lies in one of `files`: where a plugin failed. */
-export function locate(stack: string | undefined, files: readonly string[]): SourceLocation | undefined {
+export function locate(
+  stack: string | undefined,
+  files: readonly string[],
+): SourceLocation | undefined {
   if (!stack) return undefined;
   const set = new Set(files);
   for (const line of stack.split('\n')) {

@@ -20,13 +20,19 @@ export function formatGoDuration(ms: number): string {
   return `${Math.round(ms * 1e6)}ns`;
 }
 
-const LABELS: Record<PluginKind, string> = { handler: 'SERVER', modifier: 'MODIFIER', client: 'CLIENT' };
+const LABELS: Record<PluginKind, string> = {
+  handler: 'SERVER',
+  modifier: 'MODIFIER',
+  client: 'CLIENT',
+};
 
 function check(rec: LoadedPluginFile, kind: PluginKind, name: string): [ok: boolean, line: string] {
   const label = LABELS[kind];
   if (rec.error) return [false, `[KO] ${label}\t${name}: ${rec.error}`];
   const found = rec.kinds.find((k) => k.kind === kind);
-  if (!found) return [false, `[KO] ${label}\t${name}: The plugin does not contain a ${KINDS[kind].symbol}.`];
+  if (!found) {
+    return [false, `[KO] ${label}\t${name}: The plugin does not contain a ${KINDS[kind].symbol}.`];
+  }
   if (!found.ok) return [false, `[KO] ${label}\t${name}: ${found.error ?? 'registration failed'}`];
   return [true, `[OK] ${label}\t${name}`];
 }

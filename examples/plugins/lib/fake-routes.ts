@@ -15,7 +15,8 @@ export function compileRoutes(routes: Record<string, unknown>): FakeRoute[] {
   return Object.entries(routes).map(([key, body]) => {
     const [method, path] = key.includes(' ') ? key.split(/\s+/, 2) : [undefined, key];
     const params: string[] = [];
-    const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
+    const escaped = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    const source = escaped.replace(/\{(\w+)\}/g, (_, name: string) => {
       params.push(name);
       return '([^/]+)';
     });
@@ -28,7 +29,8 @@ export function matchRoute(routes: FakeRoute[], method: string, path: string) {
     if (route.method && route.method !== method) continue;
     const m = route.pattern.exec(path);
     if (!m) continue;
-    const params = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(m[i + 1])]));
+    const values = route.params.map((p, i) => [p, decodeURIComponent(m[i + 1])]);
+    const params = Object.fromEntries(values) as Record<string, string>;
     return { body: fill(route.body, params) };
   }
   return undefined;
