@@ -24,7 +24,7 @@ const BROKEN = {
   'legacy.so': '',
 };
 
-describe('loadPlugins: a bad file is reported with its file, line and reason', () => {
+describe('loadPlugins: a bad file is an ERROR with its file, line and reason (krakend-ce#788)', () => {
   const sink = logSink();
   let plugins: Awaited<ReturnType<typeof tempPlugins>>;
   let registry: PluginRegistry;
