@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { contextCanceled, deadlineExceeded, errorBody, errorStatus, MultiError, toError } from '../proxy/errors.js';
+import { createPipe } from '../proxy/factory.js';
+import { hasKeys } from '../proxy/query.js';
+import { createClientRequestReader, createProxyRequest } from '../proxy/request.js';
+import { copyResponseHeaders } from '../proxy/response.js';
+import type { ProxyResponse } from '../proxy/types.js';
+import type { ResolvedEndpoint } from '../types.js';
+import type { EndpointDeps, EndpointHandler } from './endpoint.js';
+import { getRender } from './render.js';
+import { isWebSocketUpgrade, rejectUpgradeResponse } from './upgrade-reject.js';
+
+/**
+ * lura's endpoint handler (`router/gin/endpoint.go`, behaviour §3.7) over the pipe: the deadline
+ * (the whole pipe; for no-op only until the backend's headers), `X-Krakend`,
+ * `X-Krakend-Completed`, `Cache-Control` on complete non-empty data, `[ENDPOINT: …]` error logs,
+ * the error status when there is no response, else the render.
+ */
+export interface HandlerStrings {
+  versionHeader: string;
+  userAgent: string;
+}
+
+function onDeadline(controller: AbortController): void {
+  controller.abort(deadlineExceeded());
+}
+
+export function createPipeHandler(endpoint: ResolvedEndpoint, deps: EndpointDeps, strings: HandlerStrings): EndpointHandler {
+  const noop = endpoint.outputEncoding === 'no-op';
+  const pipe = createPipe(endpoint, deps, noop ? { headersTimeout: endpoint.timeoutMs } : {});
+  const render = getRender(endpoint);
+  const read = createClientRequestReader(endpoint, deps.config, strings.userAgent);
+  const { versionHeader } = strings;
+  const cacheOn = endpoint.cacheTtlSeconds !== 0;
+  const cacheControl = `public, max-age=${Math.trunc(endpoint.cacheTtlSeconds)}`;
+  const prefix = `[ENDPOINT: ${endpoint.routePath}]`;
+  const returnErrorMsg = deps.config.router.returnErrorMsg;
+  const { logger } = deps;
+
+  function logError(err: Error): void {
+    if (err instanceof MultiError) {
+      err.errors.forEach((e, i) => logger.error(`${prefix} Error #${i}: ${e.message}`));
+    } else {
+      logger.error(`${prefix} ${err.message}`);
+    }
+  }
+
+  function answer(req: IncomingMessage, res: ServerResponse, response: ProxyResponse | null, err: Error | undefined): void {
+    let completed = 'false';
+    if (response !== null && hasKeys(response.data)) {
+      if (response.isComplete) {
+        completed = 'true';
+        if (cacheOn) res.setHeader('Cache-Control', cacheControl);
+      }
+      copyResponseHeaders(res, response.metadata.headers);
+    }
+    res.setHeader('X-Krakend-Completed', completed);
+    if (err) logError(err);
+    if (err && response === null) {
+      res.statusCode = errorStatus(err);
+      if (!returnErrorMsg) {
+        res.end();
+        return;
+      }
+      const { body, contentType } = errorBody(err);
+      res.setHeader('Content-Type', contentType ?? 'text/plain; charset=utf-8');
+      res.end(body);
+      return;
+    }
+    render(req, res, response);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, params: Record<string, string>): Promise<void> {
+    res.setHeader('X-Krakend', versionHeader);
+    if (!noop && isWebSocketUpgrade(req)) {
+      rejectUpgradeResponse(res);
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(onDeadline, endpoint.timeoutMs, controller);
+    const onClose = (): void => {
+      if (!res.writableFinished) controller.abort(contextCanceled());
+    };
+    res.once('close', onClose);
+    let response: ProxyResponse | null = null;
+    let err: Error | undefined;
+    try {
+      response = await pipe({ signal: controller.signal }, createProxyRequest(req, params, read));
+    } catch (e) {
+      err = toError(e);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!err && controller.signal.aborted) err = toError(controller.signal.reason);
+    err ??= response?.error;
+    if (res.destroyed || res.writableEnded) {
+      response?.io?.destroy();
+      if (err) logError(err);
+      return;
+    }
+    answer(req, res, response, err);
+  }
+
+  return function endpointHandler(req, res, params) {
+    handle(req, res, params).catch((e: unknown) => {
+      logger.error(`${prefix} ${toError(e).message}`);
+      if (res.headersSent) res.destroy();
+      else {
+        res.statusCode = 500;
+        res.end();
+      }
+    });
+  };
+}

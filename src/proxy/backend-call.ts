@@ -1,0 +1,166 @@
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { GatewayError } from '../errors.js';
+import type { BackendDispatchers } from './dispatchers.js';
+import { deadlineExceeded, networkError } from './errors.js';
+import { canonicalKey } from './headers.js';
+import { MAX_REDIRECTS, nextRedirect, SENSITIVE_ON_HOST_CHANGE } from './redirect.js';
+import type { HeaderMap, RequestBody } from './types.js';
+
+/**
+ * One backend exchange over the pooled keep-alive client, as Go's `http.Client` does it for
+ * KrakenD (behaviour §2.6): `Accept-Encoding: gzip` added unless the client's was forwarded (and
+ * then gzip undone transparently), redirects followed (DECISIONS.md 13), one retry for an
+ * idempotent request whose reused socket was reset before any answer (reliability.md row 45).
+ */
+export interface BackendCall {
+  method: string;
+  /** Full URL, for messages, `Referer` and redirects. */
+  url: string;
+  headers: HeaderMap;
+  body: RequestBody;
+  signal: AbortSignal;
+  followRedirects: boolean;
+  /** Deadline for the response headers only (no-op endpoints, DECISIONS.md 16). */
+  headersTimeout?: number;
+}
+
+export interface BackendReply {
+  statusCode: number;
+  /** Canonical names; `Content-Encoding`/`Content-Length` removed when `gunzip` is set. */
+  headers: HeaderMap;
+  body: Readable;
+  /** The URL that produced this response (after redirects). */
+  url: string;
+  /** The body is gzip the gateway asked for itself: decode it before use. */
+  gunzip: boolean;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+export function flattenHeaders(headers: HeaderMap): string[] {
+  const out: string[] = [];
+  for (const k in headers) for (const v of headers[k]!) out.push(k, v);
+  return out;
+}
+
+export function toHeaderMap(headers: Record<string, string | string[] | undefined>): HeaderMap {
+  const out = Object.create(null) as HeaderMap;
+  for (const k in headers) {
+    const v = headers[k];
+    if (v === undefined) continue;
+    const key = canonicalKey(k);
+    const list = (out[key] ??= []);
+    if (Array.isArray(v)) list.push(...v);
+    else list.push(v);
+  }
+  return out;
+}
+
+function hasHeader(headers: HeaderMap, name: string): boolean {
+  return headers[name] !== undefined;
+}
+
+const SPLIT = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)([^#]*)/i;
+
+/**
+ * Origin and raw path of a built URL. The path is never normalised: the WHATWG parser would
+ * resolve `%2E%2E` as `..` and let an encoded param climb out of its segment.
+ */
+export function splitUrl(url: string): { origin: string; path: string } {
+  const m = SPLIT.exec(url);
+  let origin = '';
+  try {
+    if (m) origin = new URL(m[1]!).origin;
+  } catch {
+    // reported below
+  }
+  if (!m || !origin.startsWith('http')) {
+    throw new GatewayError('KC_BACKEND_UNAVAILABLE', `unsupported protocol scheme in "${url}"`);
+  }
+  const path = m[2] || '/';
+  return { origin, path: path.startsWith('/') ? path : `/${path}` };
+}
+
+async function requestOnce(
+  dispatcher: Dispatcher,
+  options: Dispatcher.RequestOptions,
+  retryable: boolean,
+): Promise<Dispatcher.ResponseData> {
+  try {
+    return await dispatcher.request(options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (!retryable || !RESET_CODES.has(code) || (options.signal as AbortSignal | undefined)?.aborted) {
+      throw err;
+    }
+    return dispatcher.request(options);
+  }
+}
+
+export async function callBackend(dispatchers: BackendDispatchers, call: BackendCall): Promise<BackendReply> {
+  const original = call.headers;
+  const askGzip = !hasHeader(original, 'Accept-Encoding') && !hasHeader(original, 'Range');
+  let method = call.method;
+  let url = call.url;
+  let body = call.body;
+  let headers = original;
+  for (let hop = 0; ; hop++) {
+    const { origin, path } = splitUrl(url);
+    const sendHeaders = flattenHeaders(headers);
+    if (askGzip) sendHeaders.push('Accept-Encoding', 'gzip');
+    const retryable = IDEMPOTENT.has(method) && (body === null || Buffer.isBuffer(body));
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await requestOnce(
+        dispatchers.get(origin),
+        {
+          path,
+          method: method as Dispatcher.HttpMethod,
+          headers: sendHeaders,
+          body,
+          signal: call.signal,
+          headersTimeout: call.headersTimeout,
+          bodyTimeout: 0,
+        },
+        retryable,
+      );
+    } catch (err) {
+      if (call.signal.aborted) throw call.signal.reason;
+      if ((err as NodeJS.ErrnoException).code === 'UND_ERR_HEADERS_TIMEOUT') throw deadlineExceeded();
+      throw networkError(call.method, url, err);
+    }
+    const location = res.headers['location'];
+    const step = call.followRedirects
+      ? nextRedirect(res.statusCode, method, url, Array.isArray(location) ? location[0] : location, body !== null, body === null || Buffer.isBuffer(body))
+      : undefined;
+    if (step === undefined) return toReply(res, url, askGzip);
+    res.body.dump().catch(() => {});
+    if (hop >= MAX_REDIRECTS - 1) {
+      throw networkError(call.method, String(location), new Error('stopped after 10 redirects'));
+    }
+    const next = Object.create(null) as HeaderMap;
+    const sameHost = new URL(step.url).host === new URL(url).host;
+    for (const k in original) {
+      if (!sameHost && SENSITIVE_ON_HOST_CHANGE.has(k)) continue;
+      next[k] = original[k]!;
+    }
+    if (step.referer !== undefined && next['Referer'] === undefined) next['Referer'] = [step.referer];
+    headers = next;
+    method = step.method;
+    url = step.url;
+    if (!step.keepBody) body = null;
+  }
+}
+
+function toReply(res: Dispatcher.ResponseData, url: string, askedGzip: boolean): BackendReply {
+  const headers = toHeaderMap(res.headers);
+  const encoding = headers['Content-Encoding'];
+  const gunzip = askedGzip && encoding !== undefined && encoding[0]?.toLowerCase() === 'gzip';
+  if (gunzip) {
+    delete headers['Content-Encoding'];
+    delete headers['Content-Length'];
+  }
+  return { statusCode: res.statusCode, headers, body: res.body, url, gunzip };
+}

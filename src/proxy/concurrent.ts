@@ -1,0 +1,48 @@
+import { bufferBody } from './body.js';
+import { childSignal } from './deadline.js';
+import { deadlineExceeded, nullResult, toError } from './errors.js';
+import type { Middleware, Proxy, ProxyResponse } from './types.js';
+
+/**
+ * `concurrent_calls: N > 1` (lura `proxy/concurrent.go`, behaviour §3.9): N identical calls under
+ * 75 % of the endpoint timeout; the first complete response wins and the others are cancelled.
+ */
+export function concurrentCalls(calls: number, timeoutMs: number): Middleware {
+  const budget = Math.floor((timeoutMs * 75) / 100);
+  return (next: Proxy) =>
+    async function concurrent(ctx, req) {
+      const body = await bufferBody(req.body);
+      const local = childSignal(ctx.signal, budget, deadlineExceeded);
+      try {
+        return await new Promise<ProxyResponse | null>((resolve, reject) => {
+          let pending = calls;
+          let last: ProxyResponse | null = null;
+          let lastErr: Error | undefined;
+          const settle = (): void => {
+            if (--pending > 0) return;
+            if (last) resolve(last);
+            else reject(lastErr ?? nullResult());
+          };
+          for (let i = 0; i < calls; i++) {
+            next({ signal: local.signal }, { ...req, body, params: { ...req.params } }).then(
+              (r) => {
+                if (r && r.isComplete) {
+                  resolve(r);
+                  return;
+                }
+                last = r ?? last;
+                if (!r) lastErr = nullResult();
+                settle();
+              },
+              (e) => {
+                lastErr = toError(e);
+                settle();
+              },
+            );
+          }
+        });
+      } finally {
+        local.dispose();
+      }
+    };
+}
