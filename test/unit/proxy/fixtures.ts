@@ -6,6 +6,7 @@ import type {
   ResolvedEndpoint,
   RouterOptions,
 } from '../../../src/types.js';
+import type { PluginRegistry } from '../../../src/plugins/types.js';
 import { logSink, type LogLine } from '../../helpers/log.js';
 
 /**
@@ -162,5 +163,38 @@ export function testDeps(
     errors: () => sink.lines.filter((l) => l.level === 50).map((l) => l.msg),
     dispatchers,
     close: () => dispatchers.close(),
+  };
+}
+
+export interface FakePlugins {
+  modifiers?: Record<string, { factory: (extra: Record<string, unknown>) => unknown; request?: boolean; response?: boolean }>;
+  clients?: Record<string, (ctx: unknown, extra: Record<string, unknown>) => unknown>;
+}
+
+/** A PluginRegistry as the loader would produce it, from plain functions. */
+export function fakePlugins(input: FakePlugins): PluginRegistry {
+  const controller = new AbortController();
+  const noop = (): void => {};
+  const logger = {
+    Debug: noop, Info: noop, Warning: noop, Error: noop, Critical: noop, Fatal: noop,
+    trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop,
+  };
+  return {
+    handlers: new Map(),
+    clients: new Map(
+      Object.entries(input.clients ?? {}).map(([name, factory]) => [name, { factory: factory as never, file: 'fake.ts' }]),
+    ),
+    modifiers: new Map(
+      Object.entries(input.modifiers ?? {}).map(([name, m]) => [
+        name,
+        { factory: m.factory as never, request: m.request === true, response: m.response === true, file: 'fake.ts' },
+      ]),
+    ),
+    files: [],
+    loaded: [],
+    signal: controller.signal,
+    context: () => ({ signal: controller.signal, logger }),
+    mapStack: (s: string) => s,
+    dispose: () => controller.abort(),
   };
 }
