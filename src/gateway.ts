@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { loadConfig } from './config/index.js';
-import { GatewayError, hasCode, isGatewayError } from './errors.js';
+import { GatewayError, isGatewayError } from './errors.js';
 import { buildGeneration, type Generation } from './generation.js';
 import { writeLoadError } from './http/load-error.js';
 import { observeRequest } from './http/access-log.js';
@@ -13,6 +13,7 @@ import { DashboardState, type Snapshot } from './dashboard/state.js';
 import { KRAKEND_VERSION } from './internal/version.js';
 import { setState } from './internal/request-state.js';
 import { createLogger, silentLogger, toPinoLevel } from './logger.js';
+import { matchesPattern } from './plugins/index.js';
 import { createDispatchers } from './proxy/dispatchers.js';
 import { printRoutes } from './router/print.js';
 import type {
@@ -23,7 +24,14 @@ import type {
   ReloadEvent,
   RequestRecord,
 } from './types.js';
-import { createFileWatcher, type FileWatcher } from './watch/watcher.js';
+import { createReloadQueue, type NewerWithin } from './watch/reload-queue.js';
+import { createFileWatcher, type FileWatcher, type WatchTargets } from './watch/watcher.js';
+
+/**
+ * A reload that failed on a file caught mid-save stays quiet if another change arrives this soon
+ * (DECISIONS 19: retry over ~100 ms before reporting).
+ */
+const SUPERSEDE_MS = 100;
 
 /**
  * The composition root: one Connect middleware whose identity never changes while generations
@@ -53,7 +61,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   let closed = false;
   let closing: Promise<void> | undefined;
   let watcher: FileWatcher | undefined;
-  let chain: Promise<unknown> = Promise.resolve();
+  /** Old generations still finishing their in-flight requests. */
+  const retiring = new Set<Generation>();
   const dashboardOn = options.dashboard ?? !production;
   const dashboard = dashboardOn ? new DashboardState() : undefined;
   const dashboardHandler = dashboard ? createDashboardHandler(dashboard, snapshot) : undefined;
@@ -62,10 +71,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (emitter.listenerCount('request') > 0) emitter.emit('request', rec);
   };
 
-  async function build(changed: string[], first: boolean): Promise<ReloadEvent> {
+  async function build(changed: string[], first: boolean, newerWithin?: NewerWithin): Promise<ReloadEvent> {
     const started = performance.now();
+    const startedAt = Date.now();
     try {
-      const config = await loadWithRetry(first);
+      const config = await loadConfig(configSource, { cwd });
       if (!explicitLevel && options.logger === undefined && config.logging.level) {
         const level = toPinoLevel(config.logging.level);
         if (level) logger.level = level;
@@ -91,17 +101,22 @@ export function createGateway(options: GatewayOptions): Gateway {
       const previous = current;
       current = gen;
       lastError = undefined;
-      watcher?.set(gen.watchFiles);
       const ms = Math.round(performance.now() - started);
       logRoutes(gen, previous, changed, ms);
-      void previous?.retire();
+      if (previous) retire(previous);
+      await watchFor(gen, undefined, startedAt);
       const event: ReloadEvent = { ok: true, ms, routes: gen.config.endpoints.length, generation: gen.id, changed };
       dashboard?.addReload({ time: Date.now(), ok: true, ms, generation: gen.id, routes: event.routes, changed });
       emitter.emit('reload', event);
       return event;
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
+      if (current && changed.length > 0 && newerWithin && (await newerWithin(SUPERSEDE_MS))) {
+        logger.debug(`[SERVICE: Reload] ${error.message}\n(a newer save follows; not reported)`);
+        return { ok: false, error, changed };
+      }
       lastError = error;
+      await watchFor(current, error, startedAt);
       logger.error(
         { code: isGatewayError(error) ? error.code : undefined },
         current
@@ -115,18 +130,36 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   }
 
-  /** DECISIONS.md 19: a save caught half-written parses badly; retry briefly before reporting. */
-  async function loadWithRetry(first: boolean) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await loadConfig(configSource, { cwd });
-      } catch (err) {
-        if (first || attempt >= 3 || !(hasCode(err, 'KC_CONFIG_SYNTAX') || hasCode(err, 'KC_CONFIG_READ'))) {
-          throw err;
-        }
-        await new Promise((r) => setTimeout(r, 35));
-      }
+  /**
+   * What the next reload depends on: the config file, the plugin folder (names matching its
+   * pattern) and every file the plugins import; after a failure also the file it points at, so
+   * fixing a broken import that no generation has loaded yet still reloads.
+   */
+  function targetsOf(gen: Generation | undefined, error?: Error): WatchTargets {
+    const files = new Set<string>();
+    if (typeof configSource === 'string') files.add(configSource);
+    for (const f of gen?.plugins?.files ?? []) files.add(f);
+    if (error && isGatewayError(error) && error.file && isAbsolute(error.file)) files.add(error.file);
+    const plugin = gen?.config.plugin;
+    const folders = plugin
+      ? [{ path: plugin.folder, accept: (name: string) => matchesPattern(name, plugin.pattern) }]
+      : [];
+    return { files: [...files], folders };
+  }
+
+  async function watchFor(gen: Generation | undefined, error: Error | undefined, since: number) {
+    if (!watcher || closed) return;
+    try {
+      await watcher.set(targetsOf(gen, error), since);
+    } catch (err) {
+      logger.warn(`[SERVICE: Watcher] ${(err as Error).message}`);
     }
+  }
+
+  /** The old generation finishes its in-flight requests, then its plugins' signals abort. */
+  function retire(gen: Generation): void {
+    retiring.add(gen);
+    void gen.retire().finally(() => retiring.delete(gen));
   }
 
   function logRoutes(gen: Generation, previous: Generation | undefined, changed: string[], ms: number) {
@@ -140,36 +173,35 @@ export function createGateway(options: GatewayOptions): Gateway {
     const after = new Set(endpoints.map(key));
     const added = [...after].filter((k) => !before.has(k));
     const removed = [...before].filter((k) => !after.has(k));
-    const what = changed.length ? changed.join(', ') : 'reload';
+    const base = typeof configSource === 'string' ? resolve(configSource, '..') : cwd;
+    const what = changed.length ? changed.map((p) => relative(base, p) || p).join(', ') : 'reload';
     logger.info(
       { generation: gen.id, ms, added, removed },
       `[SERVICE: Reload] ${what} → generation ${gen.id} in ${ms} ms (${endpoints.length} routes, +${added.length} -${removed.length}${added.length ? ` added: ${added.join(', ')}` : ''}${removed.length ? ` removed: ${removed.join(', ')}` : ''})`,
     );
   }
 
+  const first = build([], true);
+  const queue = createReloadQueue((changed, newerWithin) => build(changed, false, newerWithin), first);
   function reload(changed: string[] = []): Promise<ReloadEvent> {
     if (closed) return Promise.resolve({ ok: false, error: new GatewayError('KC_CLOSED', 'closed'), changed });
-    const run = chain.then(() => build(changed, false));
-    chain = run.catch(() => undefined);
-    return run;
+    return queue.request(changed);
+  }
+  // watch: false creates no watcher at all; otherwise chokidar, or the host's (Vite's) watcher.
+  let watching: Promise<void> = Promise.resolve();
+  if (options.watch ?? !production) {
+    watcher = createFileWatcher({ injected: options.watcher });
+    watcher.on('change', (paths) => void reload(paths));
+    watcher.on('error', (err) => logger.warn(`[SERVICE: Watcher] ${err.message}`));
+    watching = watchFor(undefined, undefined, Date.now());
   }
 
-  const first = build([], true);
-  chain = first;
-  const ready: Promise<void> = first.then((e) => {
+  // `ready` resolves with the watches in place, so an edit made right after it is seen.
+  const ready: Promise<void> = first.then(async (e) => {
+    await watching;
     if (!e.ok) throw e.error;
   });
   ready.catch(() => {});
-
-  const watchEnabled = !closed && (options.watch ?? !production) && typeof configSource === 'string';
-  if (watchEnabled) {
-    watcher = createFileWatcher({
-      injected: options.watcher,
-      logger,
-      initial: [configSource as string],
-      onChange: (paths) => void reload(paths),
-    });
-  }
 
   function gatewayMiddleware(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
     const gen = current;
@@ -236,9 +268,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (closing) return closing;
     closed = true;
     closing = (async () => {
-      await Promise.allSettled([watcher?.close(), chain]);
-      const gen = current;
-      await Promise.allSettled([gen?.retire(5000)]);
+      await Promise.allSettled([watcher?.close(), first, queue.idle()]);
+      const gens = current ? [current, ...retiring] : [...retiring];
+      await Promise.allSettled(gens.map((g) => g.retire(5000)));
       await dispatchers.close();
       dashboard?.close();
       emitter.removeAllListeners();

@@ -163,10 +163,10 @@ async function assemble(
       : gatewayCore;
 
   let inflight = 0;
-  let drained: (() => void) | undefined;
+  const retirement = createRetirement(() => plugins?.dispose(), () => inflight);
   const onDone = () => {
     inflight--;
-    if (inflight === 0 && drained) drained();
+    if (inflight === 0) retirement.drained();
   };
 
   const watchFiles = [
@@ -216,25 +216,42 @@ async function assemble(
       up(req, socket, head, found.params);
       return true;
     },
-    retire(maxWaitMs = 30_000) {
-      const finish = () => plugins?.dispose();
-      if (inflight === 0) {
-        finish();
-        return Promise.resolve();
-      }
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          drained = undefined;
-          finish();
-          resolve();
-        }, maxWaitMs);
-        timer.unref();
-        drained = () => {
+    retire: (maxWaitMs = 30_000) => retirement.retire(maxWaitMs),
+  };
+}
+
+/**
+ * Waits for a generation's in-flight requests (bounded), then disposes its plugins once, which
+ * aborts their `ctx.signal`. Asking again with a shorter bound (`close()` during a drain)
+ * shortens the wait; every caller gets the same promise.
+ */
+function createRetirement(dispose: () => void, inflight: () => number) {
+  let done: Promise<void> | undefined;
+  let finish = () => {};
+  let timer: NodeJS.Timeout | undefined;
+  let deadline = Infinity;
+  return {
+    drained(): void {
+      if (done) finish();
+    },
+    retire(maxWaitMs: number): Promise<void> {
+      done ??= new Promise<void>((resolve) => {
+        finish = () => {
+          finish = () => {};
           clearTimeout(timer);
-          finish();
+          dispose();
           resolve();
         };
       });
+      const at = performance.now() + maxWaitMs;
+      if (at < deadline) {
+        deadline = at;
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(), maxWaitMs);
+        timer.unref();
+      }
+      if (inflight() === 0) finish();
+      return done;
     },
   };
 }
