@@ -21,6 +21,21 @@ export interface HandlerStrings {
   userAgent: string;
 }
 
+/** lura's `headerResponseError`: an error may carry headers for the client. */
+function addErrorHeaders(res: ServerResponse, err: Error): void {
+  const headers = (err as { headers?: unknown }).headers;
+  if (typeof headers !== 'object' || headers === null) return;
+  for (const [k, v] of Object.entries(headers as Record<string, unknown>)) {
+    for (const value of Array.isArray(v) ? v : [v]) {
+      try {
+        res.appendHeader(k, String(value));
+      } catch {
+        // a header Node refuses is dropped
+      }
+    }
+  }
+}
+
 function onDeadline(controller: AbortController): void {
   controller.abort(deadlineExceeded());
 }
@@ -57,6 +72,7 @@ export function createPipeHandler(endpoint: ResolvedEndpoint, deps: EndpointDeps
     res.setHeader('X-Krakend-Completed', completed);
     if (err) logError(err);
     if (err && response === null) {
+      addErrorHeaders(res, err);
       res.statusCode = errorStatus(err);
       if (!returnErrorMsg) {
         res.end();

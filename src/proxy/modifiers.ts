@@ -27,11 +27,12 @@ export interface ModifierScope {
 
 function failure(err: unknown): GatewayError {
   const e = toError(err);
-  const ct = (e as { contentType?: unknown }).contentType;
+  const { contentType, headers } = e as { contentType?: unknown; headers?: unknown };
   return new GatewayError('KC_MODIFIER_FAILED', e.message, {
     status: errorStatus(e),
     cause: e,
-    contentType: typeof ct === 'string' ? ct : undefined,
+    contentType: typeof contentType === 'string' ? contentType : undefined,
+    headers: typeof headers === 'object' && headers !== null ? (headers as Record<string, string | string[]>) : undefined,
   });
 }
 
