@@ -24,6 +24,12 @@ export interface GatewayOptions {
   logger?: Logger | false;
   /** Log level override (KrakenD or pino names). @since 0.1.0 */
   logLevel?: string;
+  /**
+   * Where the default logger writes its JSON lines (a host's own log sink, e.g. Vite's logger).
+   * Ignored when `logger` is given; the config's `telemetry/logging` level still applies.
+   * @since 0.1.0
+   */
+  logDestination?: { write(line: string): void };
   /** Unmatched requests go to `next()` (mounted). `false`: KrakenD's 404/405. @since 0.1.0 */
   fallthrough?: boolean;
   /** Turn on `/__debug/` and `/__echo/` (like `krakend run -d`). @since 0.1.0 */
