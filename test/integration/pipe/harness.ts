@@ -8,6 +8,7 @@ import {
   type EndpointHandler,
   type UpgradeHandler,
 } from '../../../src/http/endpoint.js';
+import { rejectUpgradeSocket } from '../../../src/http/upgrade-reject.js';
 import { canonicalKey } from '../../../src/proxy/headers.js';
 import { parseQuery } from '../../../src/proxy/query.js';
 import type { ResolvedEndpoint, RouterOptions } from '../../../src/types.js';
@@ -105,10 +106,7 @@ export async function servePipe(endpoints: ResolvedEndpoint[], options: ServeOpt
     server.on('upgrade', (req, socket, head) => {
       const found = find(req);
       if (!found) return socket.destroy();
-      if (!found.route.upgrade) {
-        socket.end('HTTP/1.1 426 Upgrade Required\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
+      if (!found.route.upgrade) return rejectUpgradeSocket(socket, 'Version 2.13.8');
       found.route.upgrade(req, socket, head, found.params);
     });
   }
