@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { request } from '../../helpers/http.js';
+import { LEVEL } from '../../helpers/log.js';
+import { delay } from './edit.js';
+import { endpoints, startReloadFixture, type ReloadFixture } from './fixture.js';
+
+type Format = 'ts' | 'mjs' | 'cjs';
+
+/** A handler plugin named `name` that answers `/<name>` with `body` and passes the rest on. */
+function plugin(format: Format, name: string, body: string, head = ''): string {
+  const registerer = `{
+  RegisterHandlers(register${format === 'ts' ? ': any' : ''}) {
+    register('${name}', (_ctx${format === 'ts' ? ': any' : ''}, _extra${format === 'ts' ? ': any' : ''}, next${format === 'ts' ? ': any' : ''}) => (req${format === 'ts' ? ': any' : ''}, res${format === 'ts' ? ': any' : ''}) => {
+      if (req.url !== '/${name}') return next(req, res);
+      res.end(${body});
+    });
+  },
+}`;
+  if (format === 'cjs') return `${head}\nmodule.exports.HandlerRegisterer = ${registerer};\n`;
+  return `${head}\nexport const HandlerRegisterer = ${registerer};\n`;
+}
+
+const NAMES = ['ts', 'mjs', 'cjs', 'imports'];
+
+describe('hot reload of plugins and the modules they import (issue 6)', () => {
+  let f: ReloadFixture;
+
+  before(async () => {
+    f = await startReloadFixture({
+      config: (b) =>
+        endpoints(b, ['a'], {
+          plugin: { pattern: '.so', folder: './plugins/' },
+          extra_config: { 'plugin/http-server': { name: NAMES } },
+        }),
+      plugins: {
+        'ts.ts': plugin('ts', 'ts', `'ts v1'`),
+        'mjs.mjs': plugin('mjs', 'mjs', `'mjs v1'`),
+        'cjs.cjs': plugin('cjs', 'cjs', `'cjs v1'`),
+        'imports.ts': plugin('ts', 'imports', 'greeting()', `import { greeting } from '../shared/greeting.js';`),
+      },
+      files: { 'shared/greeting.ts': `export const greeting = () => 'hello v1';` },
+    });
+  });
+  after(() => f.close());
+
+  const body = async (path: string) => (await request(`${f.gw.url}${path}`)).body;
+
+  for (const format of ['ts', 'mjs', 'cjs'] as const) {
+    test(`a ${format} plugin is evaluated afresh on save`, async () => {
+      assert.equal(await body(`/${format}`), `${format} v1`);
+      const done = f.nextReload((e) => e.ok);
+      await f.writePlugin(`${format}.${format}`, plugin(format, format, `'${format} v2'`), 'atomic');
+      const event = await done;
+      assert.ok(event.ok);
+      assert.deepEqual(event.changed, [join(f.pluginDir, `${format}.${format}`)]);
+      assert.equal(await body(`/${format}`), `${format} v2`);
+      const line = f.reloadLines().at(-1)!;
+      assert.match(line.msg, new RegExp(`^\\[SERVICE: Reload\\] plugins/${format}\\.${format} → generation ${event.generation} in \\d+ ms \\(1 routes, \\+0 -0\\)$`));
+    });
+  }
+
+  test('a module outside the plugin folder that a plugin imports reloads it', async () => {
+    assert.equal(await body('/imports'), 'hello v1');
+    const done = f.nextReload((e) => e.ok);
+    await writeFile(join(f.dir, 'shared', 'greeting.ts'), `export const greeting = () => 'hello v2';`);
+    assert.deepEqual((await done).changed, [join(f.dir, 'shared', 'greeting.ts')]);
+    assert.equal(await body('/imports'), 'hello v2');
+  });
+
+  test('a plugin throwing at load keeps the old chain and points at file:line:col', async () => {
+    const failed = f.nextReload();
+    const errorsBefore = f.lines.filter((l) => l.level >= LEVEL.error).length;
+    await f.writePlugin('ts.ts', `const x = 1;\nthrow new Error('boom at load');\n${plugin('ts', 'ts', `'never'`)}`);
+    const event = await failed;
+    assert.equal(event.ok, false);
+    const message = event.ok ? '' : event.error.message;
+    assert.ok(message.includes(`${join(f.pluginDir, 'ts.ts')}:2:`), message);
+    assert.ok(message.includes('boom at load'), message);
+    assert.equal(await body('/ts'), 'ts v2');
+    const reloadErrors = f.lines
+      .slice(0)
+      .filter((l) => l.level >= LEVEL.error && l.msg.startsWith('[SERVICE: Reload]'));
+    assert.ok(reloadErrors.at(-1)!.msg.includes('still serving the last good config'));
+    assert.ok(f.lines.filter((l) => l.level >= LEVEL.error).length > errorsBefore);
+
+    const fixed = f.nextReload((e) => e.ok);
+    await f.writePlugin('ts.ts', plugin('ts', 'ts', `'ts v3'`));
+    await fixed;
+    assert.equal(await body('/ts'), 'ts v3');
+  });
+
+  test('a syntax error in a new import is watched, so fixing that file recovers', async () => {
+    const broken = join(f.dir, 'shared', 'broken.ts');
+    await writeFile(broken, `export const word = () => 'fixed';\nexport const oops = (;\n`);
+    const failed = f.nextReload();
+    await f.writePlugin('ts.ts', plugin('ts', 'ts', 'word()', `import { word } from '../shared/broken.js';`));
+    const event = await failed;
+    assert.equal(event.ok, false);
+    assert.ok(!event.ok && event.error.message.includes(`${broken}:2:`), event.ok ? '' : event.error.message);
+    const fixed = f.nextReload((e) => e.ok);
+    await writeFile(broken, `export const word = () => 'fixed';\n`);
+    assert.deepEqual((await fixed).changed, [broken]);
+    assert.equal(await body('/ts'), 'fixed');
+  });
+
+  test('a plugin deleted leaves the chain without it; re-created, it is back', async () => {
+    const gone = f.nextReload();
+    await unlink(join(f.pluginDir, 'cjs.cjs'));
+    assert.ok((await gone).ok);
+    const res = await request(`${f.gw.url}/cjs`);
+    assert.equal(res.status, 418);
+    assert.equal(res.body, 'host');
+    const back = f.nextReload((e) => e.ok);
+    await f.writePlugin('cjs.cjs', plugin('cjs', 'cjs', `'cjs back'`));
+    await back;
+    assert.equal(await body('/cjs'), 'cjs back');
+  });
+
+  test('an identical plugin save does not rebuild', async () => {
+    await delay(200);
+    const all = f.reloads();
+    await f.writePlugin('cjs.cjs', plugin('cjs', 'cjs', `'cjs back'`), 'jetbrains');
+    await f.writePlugin('cjs.cjs', plugin('cjs', 'cjs', `'cjs back'`), 'vim');
+    await delay(300);
+    all.stop();
+    assert.deepEqual(all.seen, []);
+  });
+});
