@@ -1,0 +1,112 @@
+import { request } from 'node:http';
+import { WebSocket } from 'ws';
+
+export interface SseRead {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  events: string[];
+  /** Closes the client's connection. */
+  close(): void;
+}
+
+/** Opens `url` and resolves once `count` `data:` events arrived (bounded by `ms`). */
+export function readSse(url: string, count = 2, ms = 10_000): Promise<SseRead> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false, headers: { Accept: 'text/event-stream' } }, (res) => {
+      let buffer = '';
+      const events: string[] = [];
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) !== -1) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const data = block.split('\n').filter((l) => l.startsWith('data: '));
+          if (data.length) events.push(data.map((l) => l.slice(6)).join('\n'));
+        }
+        if (events.length >= count) {
+          clearTimeout(timer);
+          res.removeAllListeners('data');
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            events: events.slice(0, count),
+            close: () => req.destroy(),
+          });
+        }
+      });
+      res.on('error', () => {});
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`no ${count} events from ${url} within ${ms} ms`));
+    }, ms);
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end();
+  });
+}
+
+/**
+ * Sends `count` text and `count` binary messages over a WebSocket at `url` and resolves with
+ * what came back, in order (the backend echoes). Bounded by `ms`.
+ */
+export function wsRoundTrip(
+  url: string,
+  count = 1000,
+  ms = 20_000,
+  options: { protocol?: string; rejectUnauthorized?: boolean } = {},
+): Promise<{ texts: string[]; binaries: Buffer[] }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options.protocol ? [options.protocol] : [], {
+      rejectUnauthorized: options.rejectUnauthorized,
+    });
+    const texts: string[] = [];
+    const binaries: Buffer[] = [];
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`WebSocket ${url}: ${texts.length} texts, ${binaries.length} binaries`));
+    }, ms);
+    ws.on('open', () => {
+      for (let i = 0; i < count; i++) {
+        ws.send(`text ${i}`);
+        ws.send(Buffer.from([i & 0xff, (i >> 8) & 0xff, 0, 255]), { binary: true });
+      }
+    });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) binaries.push(Buffer.from(data as Buffer));
+      else texts.push(String(data));
+      if (texts.length === count && binaries.length === count) {
+        clearTimeout(timer);
+        ws.close();
+        ws.once('close', () => resolve({ texts, binaries }));
+      }
+    });
+    ws.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+/** What {@link wsRoundTrip} should get back. */
+export function expectedEcho(count = 1000): { texts: string[]; binaries: Buffer[] } {
+  return {
+    texts: Array.from({ length: count }, (_, i) => `text ${i}`),
+    binaries: Array.from({ length: count }, (_, i) => Buffer.from([i & 0xff, (i >> 8) & 0xff, 0, 255])),
+  };
+}
+
+/** Resolves `promise`, or rejects after `ms` with `what`. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+    }),
+  ]);
+}
