@@ -48,6 +48,8 @@ export const NEVER_FORWARDED: ReadonlySet<string> = new Set([
 export function connectionListed(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
   const joined = Array.isArray(value) ? value.join(',') : value;
+  // The usual values list nothing: skip the split on the hot path.
+  if (joined.length <= 10 && /^\s*(keep-alive|close)\s*$/i.test(joined)) return undefined;
   let out: Set<string> | undefined;
   for (const part of joined.split(',')) {
     const name = part.trim().toLowerCase();

@@ -85,6 +85,8 @@ class PassthroughCall implements Dispatcher.DispatchHandler {
   constructor(
     private readonly s: Shared,
     private readonly res: CallResponse,
+    /** Known origin and raw path of the first hop (redirect hops are parsed from their URL). */
+    private first: { origin: string; path: string } | undefined,
     private url: string,
     private method: string,
     private readonly headers: HeaderMap,
@@ -98,7 +100,8 @@ class PassthroughCall implements Dispatcher.DispatchHandler {
     let origin: string;
     let path: string;
     try {
-      ({ origin, path } = splitUrl(this.url));
+      ({ origin, path } = this.first ?? splitUrl(this.url));
+      this.first = undefined;
     } catch (err) {
       this.fail(err);
       return;
@@ -347,7 +350,10 @@ export function createPassthroughHandler(
         url += q === -1 ? `?${encoded}` : q < url.length - 1 ? `&${encoded}` : encoded;
       }
       const body = requestBody(req);
-      call = new PassthroughCall(shared, res as CallResponse, url, shared.method, headers, body);
+      // The picker already knows the origin: no URL parsing per request.
+      const rest = host.basePath + url.slice(host.base.length);
+      const first = { origin: host.origin, path: rest.startsWith('/') ? rest : `/${rest}` };
+      call = new PassthroughCall(shared, res as CallResponse, first, url, shared.method, headers, body);
     } catch (err) {
       const e = toError(err);
       deps.logger.error(`${shared.prefix} ${e.message}`);
