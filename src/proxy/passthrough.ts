@@ -56,6 +56,8 @@ interface Shared {
 }
 
 const kCall = Symbol('krakend-connect.passthrough');
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 type CallResponse = ServerResponse & { [kCall]?: PassthroughCall };
 
@@ -79,6 +81,7 @@ class PassthroughCall implements Dispatcher.DispatchHandler {
   private hops = 0;
   private started = 0;
   private askedGzip: boolean;
+  private retried = false;
   private redirectFrom = '';
   private redirectReferer: string | undefined;
 
@@ -257,6 +260,12 @@ class PassthroughCall implements Dispatcher.DispatchHandler {
       return;
     }
     const code = (err as NodeJS.ErrnoException).code;
+    if (this.canRetry(code)) {
+      this.retried = true;
+      this.abortFn = undefined;
+      this.start();
+      return;
+    }
     const e = code === 'UND_ERR_HEADERS_TIMEOUT' ? deadlineExceeded() : err;
     if (this.headersDone) {
       this.s.deps.logger.error(`${this.s.prefix} ${toError(e).message}`);
@@ -265,6 +274,19 @@ class PassthroughCall implements Dispatcher.DispatchHandler {
       return;
     }
     this.fail(e === err ? networkError(this.s.method, this.url, err) : e);
+  }
+
+  /** A kept-alive socket the backend closed as we wrote: safe to send a bodiless idempotent call again. */
+  private canRetry(code: string | undefined): boolean {
+    return (
+      !this.retried &&
+      !this.headersDone &&
+      this.redirect === undefined &&
+      this.body === null &&
+      code !== undefined &&
+      RESET_CODES.has(code) &&
+      IDEMPOTENT.has(this.method)
+    );
   }
 
   private record(status: number, error?: string): void {

@@ -61,6 +61,8 @@ describe('reliability.md §1 faults', () => {
   let trailerChunked: RawBackend;
   let reset: RawBackend;
   let hop: RawBackend;
+  let flakyServer: NetServer;
+  let armed = false;
   let gw: PipeServer;
   let plain: PipeServer;
   const crashes: unknown[] = [];
@@ -100,6 +102,23 @@ describe('reliability.md §1 faults', () => {
           'X-Public: yes\r\nContent-Length: 11\r\n\r\n{"ok":true}',
       ),
     );
+    // A backend closing a kept-alive socket just as the gateway reuses it: the first reuse of a
+    // connection is reset once per test; every other request is answered.
+    flakyServer = createNetServer((socket) => {
+      let n = 0;
+      socket.on('error', () => {});
+      socket.on('data', () => {
+        if (n++ > 0 && armed) {
+          armed = false;
+          socket.resetAndDestroy();
+          return;
+        }
+        socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}');
+      });
+    });
+    flakyServer.listen(0, '127.0.0.1');
+    await once(flakyServer, 'listening');
+    const flakyUrl = `http://127.0.0.1:${(flakyServer.address() as AddressInfo).port}`;
     const routes = (prefix: string, outputEncoding: string) => [
       endpoint({ endpoint: `${prefix}/ok`, method: 'GET', outputEncoding, inputHeaders: ['*'], backends: [{ host: ok.url }] }),
       endpoint({ endpoint: `${prefix}/ok`, method: 'POST', outputEncoding, inputHeaders: ['*'], backends: [{ host: ok.url }] }),
@@ -109,6 +128,7 @@ describe('reliability.md §1 faults', () => {
       endpoint({ endpoint: `${prefix}/trailer-chunked`, outputEncoding, backends: [{ host: trailerChunked.url }] }),
       endpoint({ endpoint: `${prefix}/reset`, outputEncoding, backends: [{ host: reset.url }] }),
       endpoint({ endpoint: `${prefix}/hop`, outputEncoding, backends: [{ host: hop.url }] }),
+      endpoint({ endpoint: `${prefix}/flaky`, outputEncoding, backends: [{ host: flakyUrl }] }),
     ];
     gw = await servePipe([...routes('/noop', 'no-op'), ...routes('/json', 'json')]);
     plain = await servePipe([endpoint({ endpoint: '/json', backends: [{ host: ok.url }] })], { noUpgradeListener: true });
@@ -120,6 +140,7 @@ describe('reliability.md §1 faults', () => {
     await gw.close();
     await plain.close();
     for (const b of [ok, slow, trailerCl, trailerChunked, reset, hop]) await b.close();
+    await new Promise<void>((r) => flakyServer.close(() => r()));
   });
 
   const alive = async (): Promise<void> => {
@@ -198,6 +219,20 @@ describe('reliability.md §1 faults', () => {
         assert.equal(r.headers[h], undefined, h);
       }
       if (kind === 'noop') assert.equal(r.headers['x-public'], 'yes');
+      await alive();
+    });
+  }
+
+  for (const kind of ['noop', 'json']) {
+    it(`${kind}: a reset on a reused keep-alive socket is retried once (idempotent, no body)`, async () => {
+      await request(`${gw.url}/${kind}/flaky`);
+      armed = true;
+      for (let i = 0; i < 4; i++) {
+        const r = await request(`${gw.url}/${kind}/flaky`);
+        assert.equal(r.status, 200, `request ${i}: ${gw.errors().join(' | ')}`);
+        assert.equal(r.body, '{"ok":true}');
+      }
+      assert.equal(armed, false);
       await alive();
     });
   }
