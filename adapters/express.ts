@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
 import { createGateway, type Gateway, type GatewayOptions } from '../src/index.js';
 import { attachServer, closeWith, type AttachOptions } from './internal/attach.js';
+import { trackReady } from './internal/upgrade.js';
 
 export type { Gateway, GatewayOptions } from '../src/index.js';
 export type { AttachOptions } from './internal/attach.js';
@@ -45,6 +46,7 @@ export interface KrakendMiddleware {
  */
 export function krakend(options: GatewayOptions): KrakendMiddleware {
   const gateway = createGateway(options);
+  trackReady(gateway);
   let loaded = false;
   gateway.on('reload', (event) => {
     if (event.ok) loaded = true;

@@ -8,6 +8,7 @@ import type { Gateway, GatewayOptions } from '../src/index.js';
 import { attachServer } from './internal/attach.js';
 import { catchAllPath, segmentsFromParams, segmentsFromQuery } from './internal/catch-all.js';
 import { stripPrefix } from './internal/prefix.js';
+import { trackReady } from './internal/upgrade.js';
 import { releaseGateway, sharedGateway } from './internal/registry.js';
 import { createWebBridge } from './internal/web-bridge.js';
 
@@ -166,6 +167,7 @@ export async function withKrakend(
 ): Promise<KrakendServerHandler> {
   const { prefix = '', ...gatewayOptions } = options;
   const gateway = (await loadCore()).createGateway(gatewayOptions);
+  trackReady(gateway);
 
   function krakendServerHandler(req: IncomingMessage, res: ServerResponse): void {
     const original = req.url ?? '/';

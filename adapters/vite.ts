@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { ErrorPayload, Plugin, PreviewServer, ViteDevServer } from 'vite';
 import { createGateway, type Gateway, type GatewayOptions, type ReloadEvent } from '../src/index.js';
 import { codeFrame, errorLocation } from './internal/error-location.js';
+import { trackReady, upgradeWhenReady } from './internal/upgrade.js';
 import { viteLogDestination } from './internal/vite-log.js';
 
 export type { Gateway, GatewayOptions } from '../src/index.js';
@@ -150,10 +151,11 @@ function mountPreview(server: PreviewServer, options: GatewayOptions): Mount {
 
 /** Upgrades for gateway endpoints; everything else (Vite's HMR above all) is left alone. */
 function upgradeListener(gateway: Gateway) {
+  trackReady(gateway);
   return function krakendUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const protocol = req.headers['sec-websocket-protocol'];
     if (typeof protocol === 'string' && HMR_PROTOCOLS.has(protocol)) return;
-    gateway.upgrade(req, socket, head);
+    upgradeWhenReady(gateway, req, socket, head);
   };
 }
 

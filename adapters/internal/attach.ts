@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Gateway } from '../../src/index.js';
 import { stripPrefix } from './prefix.js';
+import { trackReady, upgradeWhenReady } from './upgrade.js';
 
 export interface AttachOptions {
   /** The mount path of the gateway (`app.use('/api', gateway)` → `'/api'`). */
@@ -13,26 +14,26 @@ export interface AttachOptions {
 export type Attachable = EventEmitter;
 
 /**
- * A server `upgrade` listener: upgrades under `path` that match a gateway endpoint are served;
- * others are left to the server's other listeners. When nothing else listens for upgrades, the
- * socket gets a 404 instead of hanging.
+ * A server `upgrade` listener: upgrades under `path` that match a gateway endpoint are served
+ * (after the first config load, if one arrives sooner); others are left to the server's other
+ * listeners. When nothing else listens for upgrades, the socket gets a 404 instead of hanging.
  */
 export function upgradeUnder(gateway: Gateway, server: Attachable, path = '') {
+  trackReady(gateway);
   return function krakendUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const original = req.url ?? '/';
-    const inner = stripPrefix(original, path);
-    let handled = false;
-    if (inner !== undefined) {
-      req.url = inner;
-      handled = gateway.upgrade(req, socket, head);
-      if (!handled) req.url = original;
-    }
-    if (!handled && server.listenerCount('upgrade') === 1) {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\n' +
-        'Connection: close\r\nContent-Length: 19\r\n\r\n404 page not found\n');
-    }
+    const alone = server.listenerCount('upgrade') === 1;
+    const unhandled = () => {
+      if (alone) socket.end(NOT_FOUND);
+    };
+    const inner = stripPrefix(req.url ?? '/', path);
+    if (inner === undefined) return unhandled();
+    upgradeWhenReady(gateway, req, socket, head, { url: inner, unhandled });
   };
 }
+
+const NOT_FOUND =
+  'HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+  'Connection: close\r\nContent-Length: 19\r\n\r\n404 page not found\n';
 
 /**
  * Wires WebSocket upgrades and closes the gateway when the server closes. Idempotent per server.
