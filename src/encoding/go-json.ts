@@ -101,7 +101,8 @@ export function parseJson(text: string): unknown {
   let rewritten = '';
   let last = start;
   for (let k = 0; k < unsafe.length; k += 2) {
-    rewritten += `${text.slice(last, unsafe[k])}"${SENTINEL_JSON}${text.slice(unsafe[k], unsafe[k + 1])}"`;
+    const lexeme = text.slice(unsafe[k], unsafe[k + 1]);
+    rewritten += `${text.slice(last, unsafe[k])}"${SENTINEL_JSON}${lexeme}"`;
     last = unsafe[k + 1]!;
   }
   rewritten += text.slice(last, end);
@@ -168,9 +169,11 @@ function write(v: unknown, depth: number): string | undefined {
     }
     return `${out}]`;
   }
-  if (v instanceof Uint8Array) return `"${Buffer.from(v.buffer, v.byteOffset, v.length).toString('base64')}"`;
+  if (v instanceof Uint8Array)
+    return `"${Buffer.from(v.buffer, v.byteOffset, v.length).toString('base64')}"`;
   const obj = v as Record<string | symbol, unknown>;
-  if (typeof obj['toJSON'] === 'function') return write((obj['toJSON'] as () => unknown)(), depth + 1);
+  if (typeof obj['toJSON'] === 'function')
+    return write((obj['toJSON'] as () => unknown)(), depth + 1);
   const keys = Object.keys(obj);
   if (obj[GO_STRUCT] !== true) keys.sort();
   let out = '{';

@@ -13,7 +13,9 @@ export const jsonDecoder: Decoder = (body) => {
   const v = parseJson(body.toString('utf8'));
   if (v === null) return null;
   if (typeof v !== 'object' || Array.isArray(v)) {
-    throw new Error(`json: cannot unmarshal ${kindOf(v)} into Go value of type map[string]interface {}`);
+    throw new Error(
+      `json: cannot unmarshal ${kindOf(v)} into Go value of type map[string]interface {}`,
+    );
   }
   return v as Record<string, unknown>;
 };

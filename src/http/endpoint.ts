@@ -28,7 +28,7 @@ export interface EndpointDeps extends PipeDeps {
   transport?: BackendTransport;
 }
 
-/** Params are decoded and checked by the router, keyed as written (`id`), the remainder under `*`. */
+/** Params come decoded and checked by the router, keyed as written (`id`), the rest under `*`. */
 export type EndpointHandler = (
   req: IncomingMessage,
   res: ServerResponse,
@@ -43,30 +43,51 @@ export type UpgradeHandler = (
 ) => void;
 
 const MODIFIERS = ['plugin/req-resp-modifier', 'github.com/devopsfaith/krakend/proxy/plugin'];
-const CLIENT = ['plugin/http-client', 'github.com/devopsfaith/krakend/transport/http/client/executor'];
+const CLIENT = [
+  'plugin/http-client',
+  'github.com/devopsfaith/krakend/transport/http/client/executor',
+];
 
-function namespace(extra: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> | undefined {
+function namespace(
+  extra: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+): Record<string, unknown> | undefined {
   for (const n of names) {
     const v = extra[n];
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v))
+      return v as Record<string, unknown>;
   }
   return undefined;
 }
 
-function hasModifiers(extra: Readonly<Record<string, unknown>>, plugins: PluginRegistry | undefined): boolean {
+function hasModifiers(
+  extra: Readonly<Record<string, unknown>>,
+  plugins: PluginRegistry | undefined,
+): boolean {
   const names = namespace(extra, MODIFIERS)?.['name'];
-  return plugins !== undefined && Array.isArray(names) && names.some((n) => typeof n === 'string' && plugins.modifiers.has(n));
+  return (
+    plugins !== undefined &&
+    Array.isArray(names) &&
+    names.some((n) => typeof n === 'string' && plugins.modifiers.has(n))
+  );
 }
 
 /** The no-op hot path serves everything but plugins, transports and concurrent calls. */
-function passthroughFlags(endpoint: ResolvedEndpoint, deps: EndpointDeps): { ok: boolean; follow: boolean } {
+function passthroughFlags(
+  endpoint: ResolvedEndpoint,
+  deps: EndpointDeps,
+): { ok: boolean; follow: boolean } {
   if (endpoint.outputEncoding !== 'no-op' || endpoint.backends.length !== 1 || deps.transport) {
     return { ok: false, follow: true };
   }
   const backend = endpoint.backends[0]!;
   const client = namespace(backend.extra, CLIENT)?.['name'];
   const noRedirect = client === 'no-redirect';
-  const clientPlugin = typeof client === 'string' && client !== '' && !noRedirect && deps.plugins?.clients.has(client) === true;
+  const clientPlugin =
+    typeof client === 'string' &&
+    client !== '' &&
+    !noRedirect &&
+    deps.plugins?.clients.has(client) === true;
   const ok =
     !clientPlugin &&
     endpoint.concurrentCalls <= 1 &&
@@ -80,7 +101,10 @@ function passthroughFlags(endpoint: ResolvedEndpoint, deps: EndpointDeps): { ok:
  * The handler of one endpoint, built once at load (lura `router/gin/endpoint.go`). It never
  * throws and always answers or closes the socket.
  */
-export function createEndpointHandler(endpoint: ResolvedEndpoint, deps: EndpointDeps): EndpointHandler {
+export function createEndpointHandler(
+  endpoint: ResolvedEndpoint,
+  deps: EndpointDeps,
+): EndpointHandler {
   try {
     const strings = handlerStrings(deps);
     const fast = passthroughFlags(endpoint, deps);

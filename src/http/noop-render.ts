@@ -3,7 +3,11 @@ import { copyResponseHeaders, streamToClient, validStatus } from '../proxy/respo
 import type { ProxyResponse } from '../proxy/types.js';
 
 /** lura's `noopRender`: backend status and headers, body streamed; no response → 500. */
-export function writeNoop(_req: IncomingMessage, res: ServerResponse, response: ProxyResponse | null): void {
+export function writeNoop(
+  _req: IncomingMessage,
+  res: ServerResponse,
+  response: ProxyResponse | null,
+): void {
   if (response === null) {
     res.statusCode = 500;
     res.end();

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { contextCanceled, deadlineExceeded, errorBody, errorStatus, MultiError, toError } from '../proxy/errors.js';
+import {
+  contextCanceled,
+  deadlineExceeded,
+  errorBody,
+  errorStatus,
+  MultiError,
+  toError,
+} from '../proxy/errors.js';
 import { createPipe } from '../proxy/factory.js';
 import { hasKeys } from '../proxy/query.js';
 import { createClientRequestReader, createProxyRequest } from '../proxy/request.js';
@@ -40,7 +47,11 @@ function onDeadline(controller: AbortController): void {
   controller.abort(deadlineExceeded());
 }
 
-export function createPipeHandler(endpoint: ResolvedEndpoint, deps: EndpointDeps, strings: HandlerStrings): EndpointHandler {
+export function createPipeHandler(
+  endpoint: ResolvedEndpoint,
+  deps: EndpointDeps,
+  strings: HandlerStrings,
+): EndpointHandler {
   const noop = endpoint.outputEncoding === 'no-op';
   const pipe = createPipe(endpoint, deps, noop ? { headersTimeout: endpoint.timeoutMs } : {});
   const render = getRender(endpoint);
@@ -60,7 +71,12 @@ export function createPipeHandler(endpoint: ResolvedEndpoint, deps: EndpointDeps
     }
   }
 
-  function answer(req: IncomingMessage, res: ServerResponse, response: ProxyResponse | null, err: Error | undefined): void {
+  function answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    response: ProxyResponse | null,
+    err: Error | undefined,
+  ): void {
     let completed = 'false';
     if (response !== null && hasKeys(response.data)) {
       if (response.isComplete) {
@@ -86,7 +102,11 @@ export function createPipeHandler(endpoint: ResolvedEndpoint, deps: EndpointDeps
     render(req, res, response);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, params: Record<string, string>): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    params: Record<string, string>,
+  ): Promise<void> {
     res.setHeader('X-Krakend', versionHeader);
     if (!noop && isWebSocketUpgrade(req)) {
       rejectUpgradeResponse(res);

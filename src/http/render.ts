@@ -10,7 +10,11 @@ import { writeNoop } from './noop-render.js';
  * The renders of `output_encoding` (lura `router/gin/render.go` + CE's krakend-xml, behaviour
  * §3.6). The status is whatever the response writer holds (200) except for no-op.
  */
-export type Render = (req: IncomingMessage, res: ServerResponse, response: ProxyResponse | null) => void;
+export type Render = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: ProxyResponse | null,
+) => void;
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
@@ -28,7 +32,8 @@ export const jsonRender: Render = (_req, res, response) => {
 
 export const jsonCollectionRender: Render = (_req, res, response) => {
   const data = response?.data;
-  const has = data !== null && data !== undefined && Object.prototype.hasOwnProperty.call(data, 'collection');
+  const has =
+    data !== null && data !== undefined && Object.prototype.hasOwnProperty.call(data, 'collection');
   send(res, JSON_TYPE, has ? stringifyGo(data['collection']) : '[]');
 };
 
@@ -113,7 +118,9 @@ const RENDERS: Readonly<Record<string, Render>> = {
 /** Unknown names fall back to the render named like the single backend's encoding, else json. */
 export function getRender(endpoint: Pick<ResolvedEndpoint, 'outputEncoding' | 'backends'>): Render {
   const fallback =
-    endpoint.backends.length === 1 ? (RENDERS[endpoint.backends[0]!.encoding] ?? jsonRender) : jsonRender;
+    endpoint.backends.length === 1
+      ? (RENDERS[endpoint.backends[0]!.encoding] ?? jsonRender)
+      : jsonRender;
   if (!endpoint.outputEncoding) return fallback;
   return RENDERS[endpoint.outputEncoding] ?? fallback;
 }

@@ -5,7 +5,8 @@ import type { Duplex } from 'node:stream';
  * WebSocket upgrades only reach no-op endpoints (DECISIONS.md 17); any other matched endpoint
  * answers 426 at once instead of leaving the socket hanging (reliability.md §1.11).
  */
-export const UPGRADE_REJECTED_BODY = 'this endpoint does not accept WebSocket upgrades (output_encoding is not no-op)';
+export const UPGRADE_REJECTED_BODY =
+  'this endpoint does not accept WebSocket upgrades (output_encoding is not no-op)';
 
 export function isWebSocketUpgrade(req: IncomingMessage): boolean {
   const up = req.headers.upgrade;

@@ -35,7 +35,10 @@ function rawHeaderBlock(raw: readonly string[], keepHopByHop: boolean): string {
   return out;
 }
 
-export function createUpgradeHandler(endpoint: ResolvedEndpoint, deps: EndpointDeps): UpgradeHandler | undefined {
+export function createUpgradeHandler(
+  endpoint: ResolvedEndpoint,
+  deps: EndpointDeps,
+): UpgradeHandler | undefined {
   if (endpoint.outputEncoding !== 'no-op' || endpoint.backends.length !== 1) return undefined;
   const backend = endpoint.backends[0]!;
   const strings = handlerStrings(deps);
@@ -46,17 +49,28 @@ export function createUpgradeHandler(endpoint: ResolvedEndpoint, deps: EndpointD
   const { logger } = deps;
   const krakend = `X-Krakend: ${strings.versionHeader}\r\nX-Krakend-Completed: false\r\n`;
 
-  return function upgradeHandler(req: IncomingMessage, socket: Duplex, head: Buffer, params: Record<string, string>) {
+  return function upgradeHandler(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    params: Record<string, string>,
+  ) {
     socket.on('error', () => socket.destroy());
     let url: string;
     const headers: string[] = [];
     try {
       const client = read(req);
       const proxyParams = toProxyParams(params);
-      const path = template.render({ params: proxyParams, headers: client.headers, query: client.query });
+      const path = template.render({
+        params: proxyParams,
+        headers: client.headers,
+        query: client.query,
+      });
       const host = pick(proxyParams);
       const query = encodeQuery(
-        backend.inputQueryStrings.length > 0 ? filterQuery(client.query, backend.inputQueryStrings, false) : client.query,
+        backend.inputQueryStrings.length > 0
+          ? filterQuery(client.query, backend.inputQueryStrings, false)
+          : client.query,
       );
       url = host.base + path;
       if (query) url += (url.includes('?') ? '&' : '?') + query;
@@ -67,7 +81,8 @@ export function createUpgradeHandler(endpoint: ResolvedEndpoint, deps: EndpointD
       }
       const raw = req.rawHeaders;
       for (let i = 0; i < raw.length; i += 2) {
-        if (HANDSHAKE.test(raw[i]!) && raw[i]!.toLowerCase() !== 'connection') headers.push(raw[i]!, raw[i + 1]!);
+        if (HANDSHAKE.test(raw[i]!) && raw[i]!.toLowerCase() !== 'connection')
+          headers.push(raw[i]!, raw[i + 1]!);
       }
       headers.push('Connection', 'Upgrade');
     } catch (err) {
@@ -121,7 +136,10 @@ export function createUpgradeHandler(endpoint: ResolvedEndpoint, deps: EndpointD
       }
       settled = true;
       clearTimeout(timer);
-      socket.write(`HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}\r\n${krakend}${rawHeaderBlock(res.rawHeaders, false)}Connection: close\r\n\r\n`);
+      socket.write(
+        `HTTP/1.1 ${res.statusCode} ${res.statusMessage ?? ''}\r\n${krakend}` +
+          `${rawHeaderBlock(res.rawHeaders, false)}Connection: close\r\n\r\n`,
+      );
       res.on('error', () => socket.destroy());
       res.pipe(socket);
     });
@@ -136,7 +154,9 @@ export function createUpgradeHandler(endpoint: ResolvedEndpoint, deps: EndpointD
       socket.on('error', () => backendSocket.destroy());
       backendSocket.once('close', () => socket.destroy());
       socket.once('close', () => backendSocket.destroy());
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\n${rawHeaderBlock(res.rawHeaders, true)}\r\n`);
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\n${rawHeaderBlock(res.rawHeaders, true)}\r\n`,
+      );
       if (backendHead.length > 0) socket.write(backendHead);
       if (head.length > 0) backendSocket.write(head);
       backendSocket.pipe(socket);

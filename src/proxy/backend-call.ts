@@ -36,8 +36,15 @@ export interface BackendReply {
   gunzip: boolean;
 }
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+export const IDEMPOTENT: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PUT',
+  'DELETE',
+  'TRACE',
+]);
+export const RESET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 export function flattenHeaders(headers: HeaderMap): string[] {
   const out: string[] = [];
@@ -92,14 +99,21 @@ async function requestOnce(
     return await dispatcher.request(options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    if (!retryable || !RESET_CODES.has(code) || (options.signal as AbortSignal | undefined)?.aborted) {
+    if (
+      !retryable ||
+      !RESET_CODES.has(code) ||
+      (options.signal as AbortSignal | undefined)?.aborted
+    ) {
       throw err;
     }
     return dispatcher.request(options);
   }
 }
 
-export async function callBackend(dispatchers: BackendDispatchers, call: BackendCall): Promise<BackendReply> {
+export async function callBackend(
+  dispatchers: BackendDispatchers,
+  call: BackendCall,
+): Promise<BackendReply> {
   const original = call.headers;
   const askGzip = !hasHeader(original, 'Accept-Encoding') && !hasHeader(original, 'Range');
   let method = call.method;
@@ -128,12 +142,20 @@ export async function callBackend(dispatchers: BackendDispatchers, call: Backend
       );
     } catch (err) {
       if (call.signal.aborted) throw call.signal.reason;
-      if ((err as NodeJS.ErrnoException).code === 'UND_ERR_HEADERS_TIMEOUT') throw deadlineExceeded();
+      if ((err as NodeJS.ErrnoException).code === 'UND_ERR_HEADERS_TIMEOUT')
+        throw deadlineExceeded();
       throw networkError(call.method, url, err);
     }
     const location = res.headers['location'];
     const step = call.followRedirects
-      ? nextRedirect(res.statusCode, method, url, Array.isArray(location) ? location[0] : location, body !== null, body === null || Buffer.isBuffer(body))
+      ? nextRedirect(
+          res.statusCode,
+          method,
+          url,
+          Array.isArray(location) ? location[0] : location,
+          body !== null,
+          body === null || Buffer.isBuffer(body),
+        )
       : undefined;
     if (step === undefined) return toReply(res, url, askGzip);
     res.body.dump().catch(() => {});
@@ -146,7 +168,8 @@ export async function callBackend(dispatchers: BackendDispatchers, call: Backend
       if (!sameHost && SENSITIVE_ON_HOST_CHANGE.has(k)) continue;
       next[k] = original[k]!;
     }
-    if (step.referer !== undefined && next['Referer'] === undefined) next['Referer'] = [step.referer];
+    if (step.referer !== undefined && next['Referer'] === undefined)
+      next['Referer'] = [step.referer];
     headers = next;
     method = step.method;
     url = step.url;

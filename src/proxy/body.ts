@@ -52,7 +52,10 @@ function serialiseParsed(body: unknown, contentType: string | undefined): Buffer
 }
 
 /** Reads a streamed body whole (bounded); buffers and null pass through. */
-export async function bufferBody(body: RequestBody, limit = MAX_BUFFERED_REQUEST): Promise<Buffer | null> {
+export async function bufferBody(
+  body: RequestBody,
+  limit = MAX_BUFFERED_REQUEST,
+): Promise<Buffer | null> {
   if (body === null || Buffer.isBuffer(body)) return body;
   const chunks: Buffer[] = [];
   let size = 0;

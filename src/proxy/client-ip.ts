@@ -31,10 +31,12 @@ function trustList(entries: readonly string[]): ((ip: string) => boolean) | unde
 /** The router options live in `extra.router`; lura only changes gin's defaults for keys present. */
 export function createClientIp(config: Pick<ResolvedConfig, 'router' | 'extra'>): ClientIp {
   const raw = (config.extra['router'] ?? {}) as Record<string, unknown>;
-  const forwarded = typeof raw['forwarded_by_client_ip'] === 'boolean' ? raw['forwarded_by_client_ip'] : true;
-  const headers = (config.router.remoteIpHeaders.length > 0
-    ? config.router.remoteIpHeaders
-    : ['X-Forwarded-For', 'X-Real-IP']
+  const forwarded =
+    typeof raw['forwarded_by_client_ip'] === 'boolean' ? raw['forwarded_by_client_ip'] : true;
+  const headers = (
+    config.router.remoteIpHeaders.length > 0
+      ? config.router.remoteIpHeaders
+      : ['X-Forwarded-For', 'X-Real-IP']
   ).map((h) => h.toLowerCase());
   const trusted = trustList(config.router.trustedProxies);
   const isTrusted = trusted ?? (() => true);

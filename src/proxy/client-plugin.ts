@@ -2,7 +2,13 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { ClientHandler } from '../plugin.js';
 import type { ResolvedBackend } from '../types.js';
-import { callBackend, flattenHeaders, toHeaderMap, type BackendCall, type BackendReply } from './backend-call.js';
+import {
+  callBackend,
+  flattenHeaders,
+  toHeaderMap,
+  type BackendCall,
+  type BackendReply,
+} from './backend-call.js';
 import type { PipeDeps } from './deps.js';
 import { toError } from './errors.js';
 
@@ -12,7 +18,9 @@ import { toError } from './errors.js';
  * the normal status check, decoder and formatter. `no-redirect` is KrakenD's own client plugin
  * and is built in: the default client without following redirects (DECISIONS.md 13).
  */
-export type Exchange = (call: BackendCall) => Promise<BackendReply & { source?: 'live' | 'replay' | 'mock' | 'plugin' }>;
+export type Exchange = (
+  call: BackendCall,
+) => Promise<BackendReply & { source?: 'live' | 'replay' | 'mock' | 'plugin' }>;
 
 export interface BackendExchange {
   exchange: Exchange;
@@ -24,7 +32,9 @@ const LEGACY = 'github.com/devopsfaith/krakend/transport/http/client/executor';
 
 function pluginConfig(backend: ResolvedBackend): Record<string, unknown> | undefined {
   const v = backend.extra[NAMESPACE] ?? backend.extra[LEGACY];
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }
 
 function toRequest(call: BackendCall): Request {
@@ -60,7 +70,11 @@ function fromResponse(res: Response, url: string): BackendReply {
   return { statusCode: res.status, headers: toHeaderMap(raw), body, url, gunzip: false };
 }
 
-export function createBackendExchange(backend: ResolvedBackend, logPrefix: string, deps: PipeDeps): BackendExchange {
+export function createBackendExchange(
+  backend: ResolvedBackend,
+  logPrefix: string,
+  deps: PipeDeps,
+): BackendExchange {
   const live = (call: BackendCall): Promise<BackendReply> => callBackend(deps.dispatchers, call);
   const transport = deps.transport;
   const network: Exchange = transport ? (call) => transport(call, live) : live;
@@ -77,7 +91,8 @@ export function createBackendExchange(backend: ResolvedBackend, logPrefix: strin
   const init = async (): Promise<ClientHandler | undefined> => {
     try {
       const h = await registered.factory(deps.plugins!.context(name), cfg!);
-      if (typeof h !== 'function') throw new Error(`the factory of ${name} did not return a function`);
+      if (typeof h !== 'function')
+        throw new Error(`the factory of ${name} did not return a function`);
       deps.logger.debug(`${logPrefix} Injecting plugin ${name}`);
       return h;
     } catch (err) {

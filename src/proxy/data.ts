@@ -19,7 +19,8 @@ export function newMap(): DataMap {
 
 /** Sets a key even when it is `__proto__` (decoded data may carry any key). */
 export function setKey(m: DataMap, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(m, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (k === '__proto__')
+    Object.defineProperty(m, k, { value: v, enumerable: true, writable: true, configurable: true });
   else m[k] = v;
 }
 

@@ -47,7 +47,11 @@ export function createBackendStack(
     headersTimeout: options.headersTimeout,
   });
   const modifiers = modifierLayer(
-    { tag: 'BACKEND', pattern: `${endpoint.method} ${endpoint.routePath} -> ${template.lura}`, extra: backend.extra },
+    {
+      tag: 'BACKEND',
+      pattern: `${endpoint.method} ${endpoint.routePath} -> ${template.lura}`,
+      extra: backend.extra,
+    },
     deps.plugins,
     deps.logger,
   );
@@ -55,14 +59,20 @@ export function createBackendStack(
     http,
     backend.inputQueryStrings.length > 0 ? queryFilter(backend.inputQueryStrings) : undefined,
     requestBuilder(template, backend.method),
-    endpoint.concurrentCalls > 1 ? concurrentCalls(endpoint.concurrentCalls, endpoint.timeoutMs) : undefined,
+    endpoint.concurrentCalls > 1
+      ? concurrentCalls(endpoint.concurrentCalls, endpoint.timeoutMs)
+      : undefined,
     loadBalancer(createHostPicker(backend.hosts)),
     backend.inputHeaders.length > 0 ? headerFilter(backend.inputHeaders) : undefined,
     modifiers,
   );
 }
 
-export function createPipe(endpoint: ResolvedEndpoint, deps: PipeDeps, options: PipeOptions = {}): Proxy {
+export function createPipe(
+  endpoint: ResolvedEndpoint,
+  deps: PipeDeps,
+  options: PipeOptions = {},
+): Proxy {
   const { logger } = deps;
   const prefix = `[ENDPOINT: ${endpoint.routePath}]`;
   const main = endpoint.backends.filter((b) => !b.shadow);
@@ -72,7 +82,9 @@ export function createPipe(endpoint: ResolvedEndpoint, deps: PipeDeps, options: 
   let merged = stacks[0]!;
   if (stacks.length > 1) {
     const merger = endpoint.sequential ? 'sequential' : 'parallel';
-    logger.debug(`${prefix}[Merge] Backends: ${stacks.length}, merger: ${merger}, combiner: default`);
+    logger.debug(
+      `${prefix}[Merge] Backends: ${stacks.length}, merger: ${merger}, combiner: default`,
+    );
     merged = endpoint.sequential
       ? sequentialMerge(
           stacks,
@@ -86,13 +98,18 @@ export function createPipe(endpoint: ResolvedEndpoint, deps: PipeDeps, options: 
   }
   if (endpoint.static) {
     logger.debug(
-      `${prefix}[Static] Adding a static response using '${endpoint.static.strategy}' strategy. Data: ${stringifyGo(endpoint.static.data)}`,
+      `${prefix}[Static] Adding a static response using '${endpoint.static.strategy}' ` +
+        `strategy. Data: ${stringifyGo(endpoint.static.data)}`,
     );
   }
   const pipe = chain(
     merged,
     endpoint.static ? staticLayer(endpoint.static) : undefined,
-    modifierLayer({ tag: 'ENDPOINT', pattern: endpoint.routePath, extra: endpoint.extra }, deps.plugins, logger),
+    modifierLayer(
+      { tag: 'ENDPOINT', pattern: endpoint.routePath, extra: endpoint.extra },
+      deps.plugins,
+      logger,
+    ),
     stacks.length > 1 && endpoint.flatmap.length > 0 ? flatmapLayer(endpoint.flatmap) : undefined,
   );
   if (shadows.length === 0) return pipe;

@@ -100,7 +100,9 @@ export function createFormatter(
   }
   const allow = backend.allow.length > 0 ? buildAllowTree(backend.allow) : undefined;
   const deny = !allow && backend.deny.length > 0 ? buildDenyTree(backend.deny) : undefined;
-  const mapping = Object.entries(backend.mapping).map(([from, to]) => [from, to.split('.')[0]!] as const);
+  const mapping = Object.entries(backend.mapping).map(
+    ([from, to]) => [from, to.split('.')[0]!] as const,
+  );
   if (!target && !group && !allow && !deny && mapping.length === 0) return undefined;
   return (data) => {
     let d = target ? extractTarget(target, data) : data;

@@ -24,7 +24,10 @@ const LABEL = /^[A-Za-z0-9_-]+$/;
 function resolve(host: string): PickedHost {
   const m = SPLIT.exec(host);
   if (!m) {
-    throw new GatewayError('KC_BACKEND_UNAVAILABLE', `unsupported protocol scheme in host "${host}"`);
+    throw new GatewayError(
+      'KC_BACKEND_UNAVAILABLE',
+      `unsupported protocol scheme in host "${host}"`,
+    );
   }
   let origin: string;
   try {
@@ -32,7 +35,10 @@ function resolve(host: string): PickedHost {
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(u.protocol);
     origin = u.origin;
   } catch {
-    throw new GatewayError('KC_BACKEND_UNAVAILABLE', `unsupported protocol scheme in host "${host}"`);
+    throw new GatewayError(
+      'KC_BACKEND_UNAVAILABLE',
+      `unsupported protocol scheme in host "${host}"`,
+    );
   }
   return { origin, base: host, basePath: m[2] ?? '' };
 }
@@ -42,7 +48,10 @@ function templated(host: string): HostPicker {
     const filled = host.replace(PLACEHOLDER, (_m, name: string) => {
       const v = params[name.charAt(0).toUpperCase() + name.slice(1)] ?? '';
       if (!LABEL.test(v)) {
-        throw new GatewayError('KC_BAD_PARAM', `invalid host param '${name}': ${JSON.stringify(v)}`);
+        throw new GatewayError(
+          'KC_BAD_PARAM',
+          `invalid host param '${name}': ${JSON.stringify(v)}`,
+        );
       }
       return v;
     });

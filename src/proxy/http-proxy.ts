@@ -63,13 +63,26 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
       const e = ctx.signal.aborted ? toError(ctx.signal.reason) : toError(err);
       if (observe) {
         const ms = performance.now() - started;
-        record(deps, { method: req.method, url: req.url, status: 0, ms, error: e.message, source: 'live' });
+        record(deps, {
+          method: req.method,
+          url: req.url,
+          status: 0,
+          ms,
+          error: e.message,
+          source: 'live',
+        });
       }
       throw e;
     }
     if (observe) {
       const ms = performance.now() - started;
-      record(deps, { method: req.method, url: req.url, status: reply.statusCode, ms, source: reply.source ?? 'live' });
+      record(deps, {
+        method: req.method,
+        url: req.url,
+        status: reply.statusCode,
+        ms,
+        source: reply.source ?? 'live',
+      });
     }
     if (ctx.signal.aborted) {
       reply.body.destroy();
@@ -94,7 +107,11 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
         throw new GatewayError('KC_BACKEND_DECODE', toError(err).message, { cause: err });
       }
       if (format) data = format(data);
-      return { data, isComplete: true, metadata: { statusCode: reply.statusCode, headers: emptyHeaders() } };
+      return {
+        data,
+        isComplete: true,
+        metadata: { statusCode: reply.statusCode, headers: emptyHeaders() },
+      };
     } catch (err) {
       if (ctx.signal.aborted) throw toError(ctx.signal.reason);
       throw err;

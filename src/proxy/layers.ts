@@ -41,7 +41,7 @@ export function loadBalancer(pick: HostPicker): Middleware {
     };
 }
 
-/** Backend `input_headers`: keeps only the listed names, even the gateway's own (behaviour §2.5). */
+/** Backend `input_headers`: only the listed names, even the gateway's own (behaviour §2.5). */
 export function headerFilter(names: readonly string[]): Middleware {
   return (next: Proxy) =>
     function filterBackendHeaders(ctx, req) {

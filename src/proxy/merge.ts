@@ -74,7 +74,10 @@ export function parallelMerge(stages: readonly Proxy[], timeoutMs: number): Prox
       const parts = await Promise.all(
         stages.map(async (stage): Promise<Part> => {
           try {
-            const response = await stage({ signal: local.signal }, { ...base, params: { ...base.params } });
+            const response = await stage(
+              { signal: local.signal },
+              { ...base, params: { ...base.params } },
+            );
             if (local.signal.aborted) {
               response?.io?.destroy();
               return { error: toError(local.signal.reason) };

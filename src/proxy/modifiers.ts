@@ -4,7 +4,14 @@ import type { PluginRegistry } from '../plugins/types.js';
 import type { Logger } from 'pino';
 import { bufferBody } from './body.js';
 import { errorStatus, toError } from './errors.js';
-import type { HeaderMap, Middleware, Proxy, ProxyRequest, ProxyResponse, QueryMap } from './types.js';
+import type {
+  HeaderMap,
+  Middleware,
+  Proxy,
+  ProxyRequest,
+  ProxyResponse,
+  QueryMap,
+} from './types.js';
 
 /**
  * `plugin/req-resp-modifier` at endpoint or backend level (lura `proxy/plugin.go`, behaviour
@@ -32,7 +39,10 @@ function failure(err: unknown): GatewayError {
     status: errorStatus(e),
     cause: e,
     contentType: typeof contentType === 'string' ? contentType : undefined,
-    headers: typeof headers === 'object' && headers !== null ? (headers as Record<string, string | string[]>) : undefined,
+    headers:
+      typeof headers === 'object' && headers !== null
+        ? (headers as Record<string, string | string[]>)
+        : undefined,
   });
 }
 
@@ -89,7 +99,11 @@ async function modifyRequest(mods: readonly Modifier[], req: ProxyRequest): Prom
         ? null
         : typeof b === 'string'
           ? Buffer.from(b)
-          : Buffer.from((b as Uint8Array).buffer, (b as Uint8Array).byteOffset, (b as Uint8Array).length),
+          : Buffer.from(
+              (b as Uint8Array).buffer,
+              (b as Uint8Array).byteOffset,
+              (b as Uint8Array).length,
+            ),
   };
 }
 
@@ -105,12 +119,20 @@ async function modifyResponse(mods: readonly Modifier[], r: ProxyResponse): Prom
     ...r,
     data: (w.data as Record<string, unknown> | undefined) ?? null,
     isComplete: w.isComplete === true,
-    metadata: { statusCode: typeof w.statusCode === 'number' ? w.statusCode : 0, headers: toHeaders(w.headers) },
+    metadata: {
+      statusCode: typeof w.statusCode === 'number' ? w.statusCode : 0,
+      headers: toHeaders(w.headers),
+    },
   };
 }
 
-export function modifierLayer(scope: ModifierScope, plugins: PluginRegistry | undefined, logger: Logger): Middleware | undefined {
-  const cfg = (scope.extra[NAMESPACE] ?? scope.extra[LEGACY]) as Record<string, unknown> | undefined;
+export function modifierLayer(
+  scope: ModifierScope,
+  plugins: PluginRegistry | undefined,
+  logger: Logger,
+): Middleware | undefined {
+  const cfg = (scope.extra[NAMESPACE] ?? scope.extra[LEGACY]) as
+    Record<string, unknown> | undefined;
   const names = cfg?.['name'];
   if (!plugins || !Array.isArray(names)) return undefined;
   const reqFactories: ((extra: Record<string, unknown>) => unknown)[] = [];
@@ -124,7 +146,8 @@ export function modifierLayer(scope: ModifierScope, plugins: PluginRegistry | un
   }
   if (reqFactories.length === 0 && respFactories.length === 0) return undefined;
   logger.debug(
-    `[${scope.tag}: ${scope.pattern}][Modifier Plugins] Adding ${reqFactories.length} request and ${respFactories.length} response modifiers`,
+    `[${scope.tag}: ${scope.pattern}][Modifier Plugins] Adding ${reqFactories.length} request ` +
+      `and ${respFactories.length} response modifiers`,
   );
   const extra = cfg as Record<string, unknown>;
   let ready: Promise<[Modifier[], Modifier[]]> | undefined;

@@ -1,7 +1,7 @@
 import { wellFormed } from '../encoding/go-json.js';
 import type { QueryMap } from './types.js';
 
-/** Go's `url.ParseQuery` (what `URL.Query()` keeps): `&`-separated, `+` is a space, bad pairs dropped. */
+/** Go's `url.ParseQuery` as `URL.Query()` keeps it: `&` pairs, `+` a space, bad pairs dropped. */
 export function parseQuery(raw: string): QueryMap {
   const out = Object.create(null) as QueryMap;
   if (raw === '') return out;

@@ -28,7 +28,10 @@ export async function readReply(reply: BackendReply, limit = MAX_BACKEND_BODY): 
   const encoding = reply.headers['Content-Encoding']?.[0]?.toLowerCase();
   if (encoding === 'br') {
     // Node 20's Brotli decoder is affected by CVE-2026-111497: never feed it backend bytes.
-    throw new GatewayError('KC_BACKEND_DECODE', 'refusing a Content-Encoding: br body (CVE-2026-111497)');
+    throw new GatewayError(
+      'KC_BACKEND_DECODE',
+      'refusing a Content-Encoding: br body (CVE-2026-111497)',
+    );
   }
   if (!reply.gunzip && encoding !== 'gzip') return raw;
   try {

@@ -46,9 +46,14 @@ export function nextRedirect(
   const referer =
     previous.protocol === 'https:' && target.protocol === 'http:'
       ? undefined
-      : (previous.username = '', previous.password = '', previous.hash = '', previous.href);
+      : ((previous.username = ''), (previous.password = ''), (previous.hash = ''), previous.href);
   return { method: next, url: target.href, keepBody, referer };
 }
 
 /** Headers Go drops when a redirect leaves the original host. */
-export const SENSITIVE_ON_HOST_CHANGE = new Set(['Authorization', 'Www-Authenticate', 'Cookie', 'Cookie2']);
+export const SENSITIVE_ON_HOST_CHANGE = new Set([
+  'Authorization',
+  'Www-Authenticate',
+  'Cookie',
+  'Cookie2',
+]);

@@ -24,7 +24,11 @@ export function copyResponseHeaders(res: ServerResponse, headers: HeaderMap): vo
 }
 
 export function validStatus(status: number): number {
-  return Number.isInteger(status) && status >= 200 && status <= 999 ? status : status === 0 ? 200 : 500;
+  return Number.isInteger(status) && status >= 200 && status <= 999
+    ? status
+    : status === 0
+      ? 200
+      : 500;
 }
 
 /**

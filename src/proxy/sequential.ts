@@ -93,7 +93,10 @@ export function sequentialMerge(
         let response: ProxyResponse | null = null;
         let error: Error | undefined;
         try {
-          response = await stages[i]!({ signal: local.signal }, { ...request, params: { ...request.params } });
+          response = await stages[i]!(
+            { signal: local.signal },
+            { ...request, params: { ...request.params } },
+          );
           if (!response) error = nullResult();
           else if (local.signal.aborted) error = toError(local.signal.reason);
         } catch (err) {

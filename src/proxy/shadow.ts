@@ -6,7 +6,12 @@ import type { Middleware, Proxy } from './types.js';
  * Shadow backends (`proxy.shadow: true`, behaviour §3.9): each gets a copy of the request, its
  * own deadline, and its answer is dropped. They never delay or change the client's response.
  */
-export function shadowLayer(shadows: readonly Proxy[], timeoutMs: number, logger: Logger, prefix: string): Middleware {
+export function shadowLayer(
+  shadows: readonly Proxy[],
+  timeoutMs: number,
+  logger: Logger,
+  prefix: string,
+): Middleware {
   return (next: Proxy) =>
     async function withShadows(ctx, req) {
       const copy = await cloneFor(req);

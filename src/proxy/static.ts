@@ -42,7 +42,12 @@ export function staticLayer(options: StaticProxyOptions): Middleware {
       const data = result?.data ? result.data : {};
       for (const [k, v] of entries) setKey(data, k, v);
       if (result === null) {
-        return { data, isComplete: false, metadata: { statusCode: 0, headers: emptyHeaders() }, error: err };
+        return {
+          data,
+          isComplete: false,
+          metadata: { statusCode: 0, headers: emptyHeaders() },
+          error: err,
+        };
       }
       return { ...result, data, error: err };
     };

@@ -13,12 +13,20 @@ import { emptyHeaders, type ProxyResponse } from './types.js';
  */
 export type StatusHandler = (reply: BackendReply) => Promise<ProxyResponse | undefined>;
 
-export function createStatusHandler(backend: ResolvedBackend, luraTemplate: string, method: string): StatusHandler {
+export function createStatusHandler(
+  backend: ResolvedBackend,
+  luraTemplate: string,
+  method: string,
+): StatusHandler {
   const prefix = `[${method} ${luraTemplate}]:`;
   const invalid = (reply: BackendReply): GatewayError =>
-    new GatewayError('KC_BACKEND_STATUS', `invalid status code ${reply.statusCode} ${prefix} ${reply.url}`, {
-      context: { status: reply.statusCode },
-    });
+    new GatewayError(
+      'KC_BACKEND_STATUS',
+      `invalid status code ${reply.statusCode} ${prefix} ${reply.url}`,
+      {
+        context: { status: reply.statusCode },
+      },
+    );
 
   if (backend.returnErrorDetails !== '') {
     const key = `error_${backend.returnErrorDetails}`;

@@ -43,7 +43,8 @@ const PCHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@]/;
 
 function percentEncode(ch: string): string {
   let out = '';
-  for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (const b of Buffer.from(ch, 'utf8'))
+    out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   return out;
 }
 

@@ -11,7 +11,8 @@ import { servePipe, startCeMock, type PipeServer } from './harness.js';
  * X11 (Lua) and X15–X17 (CORS, another module) are not pipe vectors.
  */
 const HOST = { Host: 'localhost:8080' };
-const ECHO_HEADERS = '"headers":{"Accept-Encoding":["gzip"],"User-Agent":["KrakenD Version 2.13.8"],"X-Forwarded-Host":["localhost:8080"]}';
+const ECHO_HEADERS =
+  '"headers":{"Accept-Encoding":["gzip"],"User-Agent":["KrakenD Version 2.13.8"],"X-Forwarded-Host":["localhost:8080"]}';
 
 describe('CE fixture vectors (behaviour §7.7)', () => {
   let mock: TestBackend;
@@ -38,11 +39,38 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
     gw = await servePipe(
       [
         endpoint({ ...base, endpoint: '/crash', backends: [{ host: m, urlPattern: '/unknown' }] }),
-        endpoint({ ...base, endpoint: '/xml/xml', outputEncoding: 'xml', backends: [{ host: m, urlPattern: '/xml', encoding: 'xml' }] }),
-        endpoint({ ...base, endpoint: '/xml/json', outputEncoding: 'xml', backends: [{ host: m, urlPattern: '/param_forwarding' }] }),
-        endpoint({ ...base, endpoint: '/negotiate', outputEncoding: 'negotiate', backends: [{ host: m, urlPattern: '/xml', encoding: 'xml' }] }),
-        endpoint({ ...base, endpoint: '/no-op/ok', method: 'POST', outputEncoding: 'no-op', backends: [{ host: m, urlPattern: '/param_forwarding/' }] }),
-        endpoint({ ...base, endpoint: '/no-op/ko', method: 'POST', outputEncoding: 'no-op', backends: [{ host: self.url, urlPattern: '/unknown' }] }),
+        endpoint({
+          ...base,
+          endpoint: '/xml/xml',
+          outputEncoding: 'xml',
+          backends: [{ host: m, urlPattern: '/xml', encoding: 'xml' }],
+        }),
+        endpoint({
+          ...base,
+          endpoint: '/xml/json',
+          outputEncoding: 'xml',
+          backends: [{ host: m, urlPattern: '/param_forwarding' }],
+        }),
+        endpoint({
+          ...base,
+          endpoint: '/negotiate',
+          outputEncoding: 'negotiate',
+          backends: [{ host: m, urlPattern: '/xml', encoding: 'xml' }],
+        }),
+        endpoint({
+          ...base,
+          endpoint: '/no-op/ok',
+          method: 'POST',
+          outputEncoding: 'no-op',
+          backends: [{ host: m, urlPattern: '/param_forwarding/' }],
+        }),
+        endpoint({
+          ...base,
+          endpoint: '/no-op/ko',
+          method: 'POST',
+          outputEncoding: 'no-op',
+          backends: [{ host: self.url, urlPattern: '/unknown' }],
+        }),
         endpoint({
           ...base,
           endpoint: '/static',
@@ -53,7 +81,12 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
           ...base,
           endpoint: '/combination/{id}',
           backends: [
-            { host: m, urlPattern: '/collection/{id}', isCollection: true, mapping: { collection: 'posts' } },
+            {
+              host: m,
+              urlPattern: '/collection/{id}',
+              isCollection: true,
+              mapping: { collection: 'posts' },
+            },
             { host: m, urlPattern: '/param_forwarding/{id}', allow: ['foo'] },
           ],
         }),
@@ -108,7 +141,11 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
             { host: m, urlPattern: '/', returnErrorDetails: 'backend_b' },
           ],
         }),
-        endpoint({ ...base, endpoint: '/redirect/{code}', backends: [{ host: m, urlPattern: '/redirect/?status={code}' }] }),
+        endpoint({
+          ...base,
+          endpoint: '/redirect/{code}',
+          backends: [{ host: m, urlPattern: '/redirect/?status={code}' }],
+        }),
         endpoint({
           ...base,
           endpoint: '/param_forwarding/some/{foo}/{bar}',
@@ -152,7 +189,9 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
     assert.equal(r.headers['x-krakend-completed'], 'false');
     assert.equal(r.headers['x-krakend'], 'Version 2.13.8');
     assert.equal(r.body, `invalid status code 404 [GET /unknown]: ${mock.url}/unknown`);
-    assert.deepEqual(gw.errors().slice(-1), [`[ENDPOINT: /crash] invalid status code 404 [GET /unknown]: ${mock.url}/unknown`]);
+    assert.deepEqual(gw.errors().slice(-1), [
+      `[ENDPOINT: /crash] invalid status code 404 [GET /unknown]: ${mock.url}/unknown`,
+    ]);
   });
 
   it('X2 xml_1: xml backend rendered as xml', async () => {
@@ -178,13 +217,17 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
   });
 
   it('X3 negotitate_json and negotitate_plain', async () => {
-    const json = await request(`${gw.url}/negotiate`, { headers: { ...HOST, Accept: 'application/json; charset=utf-8' } });
+    const json = await request(`${gw.url}/negotiate`, {
+      headers: { ...HOST, Accept: 'application/json; charset=utf-8' },
+    });
     assert.equal(json.headers['content-type'], 'application/json; charset=utf-8');
     assert.equal(
       json.body,
       '{"user":{"-type":"admin","name":"Elliot","social":{"facebook":"https://facebook.com","twitter":"https://twitter.com","youtube":"https://youtube.com"}}}',
     );
-    const plain = await request(`${gw.url}/negotiate`, { headers: { ...HOST, Accept: 'text/plain' } });
+    const plain = await request(`${gw.url}/negotiate`, {
+      headers: { ...HOST, Accept: 'text/plain' },
+    });
     assert.equal(plain.headers['content-type'], 'application/yaml; charset=utf-8');
     assert.equal(plain.headers['cache-control'], 'public, max-age=3600');
     assert.equal(
@@ -228,7 +271,9 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
     assert.equal(r.status, 200);
     assert.equal(r.headers['x-krakend-completed'], 'true');
     assert.equal(r.headers['cache-control'], 'public, max-age=3600');
-    const posts = Array.from({ length: 10 }, (_v, i) => `{"i":${i},"path":"/collection/2"}`).join(',');
+    const posts = Array.from({ length: 10 }, (_v, i) => `{"i":${i},"path":"/collection/2"}`).join(
+      ',',
+    );
     assert.equal(r.body, `{"foo":42,"posts":[${posts}]}`);
   });
 
@@ -260,7 +305,10 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
     assert.equal(r.status, 200);
     assert.equal(r.headers['cache-control'], undefined);
     assert.equal(r.headers['x-krakend-completed'], 'false');
-    assert.equal(r.body, `{"first":{"foo":42,${ECHO_HEADERS},"path":"/param_forwarding/123","query":{}}}`);
+    assert.equal(
+      r.body,
+      `{"first":{"foo":42,${ECHO_HEADERS},"path":"/param_forwarding/123","query":{}}}`,
+    );
   });
 
   it('X13 detail_error: return_error_details of the failing backend', async () => {
@@ -274,7 +322,11 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
         http_body: '404 page not found\n',
       },
       foo: 42,
-      headers: { 'Accept-Encoding': ['gzip'], 'User-Agent': ['KrakenD Version 2.13.8'], 'X-Forwarded-Host': ['localhost:8080'] },
+      headers: {
+        'Accept-Encoding': ['gzip'],
+        'User-Agent': ['KrakenD Version 2.13.8'],
+        'X-Forwarded-Host': ['localhost:8080'],
+      },
       path: '/param_forwarding/',
       query: {},
     });
@@ -298,7 +350,9 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
       { Authorization: 'bearer 123456', 'X-Y-Z': 'true', 'A-B-C': 'ignore' },
       { autHoriZatiOn: 'bearer 123456', 'x-y-Z': 'true', 'a-b-c': 'ignore' },
     ]) {
-      const r = await request(`${gw.url}/param_forwarding/some/foo/bar?a=1&b=2`, { headers: { ...HOST, ...headers } });
+      const r = await request(`${gw.url}/param_forwarding/some/foo/bar?a=1&b=2`, {
+        headers: { ...HOST, ...headers },
+      });
       assert.equal(r.status, 200);
       assert.equal(r.headers['cache-control'], 'public, max-age=3600');
       assert.equal(r.headers['x-krakend-completed'], 'true');
@@ -311,7 +365,13 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
 
   it('R11 param_forwarding_2: input_headers * forwards everything, UA kept + X-Forwarded-Via', async () => {
     const r = await request(`${gw.url}/param_forwarding/all/foo/bar?a=1&b=2`, {
-      headers: { ...HOST, Authorization: 'bearer 123456', 'X-Y-Z': 'true', 'A-B-C': 'ignore', 'User-Agent': 'Go-http-client/1.1' },
+      headers: {
+        ...HOST,
+        Authorization: 'bearer 123456',
+        'X-Y-Z': 'true',
+        'A-B-C': 'ignore',
+        'User-Agent': 'Go-http-client/1.1',
+      },
     });
     assert.equal(r.status, 200);
     assert.equal(
@@ -322,8 +382,16 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
 
   it('R12 query_forwarding_2/_3: * forwards every key, a list only its keys', async () => {
     const all = await request(`${gw.url}/query_forwarding/all/foo?a=1&b=2&b=3`, { headers: HOST });
-    assert.equal(all.body, `{"foo":42,${ECHO_HEADERS},"path":"/param_forwarding/foo","query":{"a":["1"],"b":["2","3"]}}`);
-    const some = await request(`${gw.url}/query_forwarding/some/foo?a=1&b=2&b=3`, { headers: HOST });
-    assert.equal(some.body, `{"foo":42,${ECHO_HEADERS},"path":"/param_forwarding/foo","query":{"a":["1"]}}`);
+    assert.equal(
+      all.body,
+      `{"foo":42,${ECHO_HEADERS},"path":"/param_forwarding/foo","query":{"a":["1"],"b":["2","3"]}}`,
+    );
+    const some = await request(`${gw.url}/query_forwarding/some/foo?a=1&b=2&b=3`, {
+      headers: HOST,
+    });
+    assert.equal(
+      some.body,
+      `{"foo":42,${ECHO_HEADERS},"path":"/param_forwarding/foo","query":{"a":["1"]}}`,
+    );
   });
 });

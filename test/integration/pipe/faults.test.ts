@@ -87,12 +87,20 @@ describe('reliability.md §1 faults', () => {
       res.on('close', () => clearTimeout(t));
       req.resume();
     });
-    trailerCl = await rawBackend((s) => s.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nTrailer: X-Foo\r\n\r\n{"ok":true}'));
+    trailerCl = await rawBackend((s) =>
+      s.end(
+        'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nTrailer: X-Foo\r\n\r\n{"ok":true}',
+      ),
+    );
     trailerChunked = await rawBackend((s) =>
-      s.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nTrailer: X-Foo\r\n\r\nb\r\n{"ok":true}\r\n0\r\nX-Foo: bar\r\n\r\n'),
+      s.end(
+        'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nTrailer: X-Foo\r\n\r\nb\r\n{"ok":true}\r\n0\r\nX-Foo: bar\r\n\r\n',
+      ),
     );
     reset = await rawBackend((s) => {
-      s.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n0123456789');
+      s.write(
+        'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n0123456789',
+      );
       setTimeout(() => s.resetAndDestroy(), 50);
     });
     hop = await rawBackend((s) =>
@@ -113,25 +121,58 @@ describe('reliability.md §1 faults', () => {
           socket.resetAndDestroy();
           return;
         }
-        socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}');
+        socket.write(
+          'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}',
+        );
       });
     });
     flakyServer.listen(0, '127.0.0.1');
     await once(flakyServer, 'listening');
     const flakyUrl = `http://127.0.0.1:${(flakyServer.address() as AddressInfo).port}`;
     const routes = (prefix: string, outputEncoding: string) => [
-      endpoint({ endpoint: `${prefix}/ok`, method: 'GET', outputEncoding, inputHeaders: ['*'], backends: [{ host: ok.url }] }),
-      endpoint({ endpoint: `${prefix}/ok`, method: 'POST', outputEncoding, inputHeaders: ['*'], backends: [{ host: ok.url }] }),
-      endpoint({ endpoint: `${prefix}/refused`, outputEncoding, backends: [{ host: 'http://127.0.0.1:1' }] }),
-      endpoint({ endpoint: `${prefix}/slow`, outputEncoding, timeoutMs: 5000, backends: [{ host: slow.url }] }),
-      endpoint({ endpoint: `${prefix}/trailer-cl`, outputEncoding, backends: [{ host: trailerCl.url }] }),
-      endpoint({ endpoint: `${prefix}/trailer-chunked`, outputEncoding, backends: [{ host: trailerChunked.url }] }),
+      endpoint({
+        endpoint: `${prefix}/ok`,
+        method: 'GET',
+        outputEncoding,
+        inputHeaders: ['*'],
+        backends: [{ host: ok.url }],
+      }),
+      endpoint({
+        endpoint: `${prefix}/ok`,
+        method: 'POST',
+        outputEncoding,
+        inputHeaders: ['*'],
+        backends: [{ host: ok.url }],
+      }),
+      endpoint({
+        endpoint: `${prefix}/refused`,
+        outputEncoding,
+        backends: [{ host: 'http://127.0.0.1:1' }],
+      }),
+      endpoint({
+        endpoint: `${prefix}/slow`,
+        outputEncoding,
+        timeoutMs: 5000,
+        backends: [{ host: slow.url }],
+      }),
+      endpoint({
+        endpoint: `${prefix}/trailer-cl`,
+        outputEncoding,
+        backends: [{ host: trailerCl.url }],
+      }),
+      endpoint({
+        endpoint: `${prefix}/trailer-chunked`,
+        outputEncoding,
+        backends: [{ host: trailerChunked.url }],
+      }),
       endpoint({ endpoint: `${prefix}/reset`, outputEncoding, backends: [{ host: reset.url }] }),
       endpoint({ endpoint: `${prefix}/hop`, outputEncoding, backends: [{ host: hop.url }] }),
       endpoint({ endpoint: `${prefix}/flaky`, outputEncoding, backends: [{ host: flakyUrl }] }),
     ];
     gw = await servePipe([...routes('/noop', 'no-op'), ...routes('/json', 'json')]);
-    plain = await servePipe([endpoint({ endpoint: '/json', backends: [{ host: ok.url }] })], { noUpgradeListener: true });
+    plain = await servePipe([endpoint({ endpoint: '/json', backends: [{ host: ok.url }] })], {
+      noUpgradeListener: true,
+    });
   });
 
   after(async () => {
@@ -151,7 +192,10 @@ describe('reliability.md §1 faults', () => {
 
   for (const kind of ['noop', 'json']) {
     it(`${kind}: a client Trailer header without a chunked body (GET and POST) is answered`, async () => {
-      const get = await rawRequest(gw.port, `GET /${kind}/ok HTTP/1.1\r\nHost: x\r\nTrailer: X-Foo\r\nConnection: close\r\n\r\n`);
+      const get = await rawRequest(
+        gw.port,
+        `GET /${kind}/ok HTTP/1.1\r\nHost: x\r\nTrailer: X-Foo\r\nConnection: close\r\n\r\n`,
+      );
       assert.equal(get.status, 200);
       const post = await rawRequest(
         gw.port,
@@ -166,7 +210,10 @@ describe('reliability.md §1 faults', () => {
       assert.equal(r.status, 200);
       assert.equal(r.headers['trailer'], undefined);
       assert.equal(r.body, '{"ok":true}');
-      const old = await rawRequest(gw.port, `GET /${kind}/trailer-chunked HTTP/1.0\r\nHost: x\r\n\r\n`);
+      const old = await rawRequest(
+        gw.port,
+        `GET /${kind}/trailer-chunked HTTP/1.0\r\nHost: x\r\n\r\n`,
+      );
       assert.equal(old.status, 200);
       assert.doesNotMatch(old.text, /^Trailer:/im);
       assert.match(old.text, /\{"ok":true\}$/);
@@ -178,7 +225,11 @@ describe('reliability.md §1 faults', () => {
       assert.equal(r.status, 500);
       assert.equal(r.headers['x-krakend-completed'], 'false');
       assert.ok(
-        gw.errors().includes(`[ENDPOINT: /${kind}/refused] Get "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused`),
+        gw
+          .errors()
+          .includes(
+            `[ENDPOINT: /${kind}/refused] Get "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused`,
+          ),
         gw.errors().join('\n'),
       );
       await alive();
@@ -209,13 +260,26 @@ describe('reliability.md §1 faults', () => {
         },
       });
       const seen = ok.seen.at(-1)!.headers;
-      for (const h of ['x-secret', 'keep-alive', 'te', 'proxy-authorization', 'proxy-connection', 'upgrade']) {
+      for (const h of [
+        'x-secret',
+        'keep-alive',
+        'te',
+        'proxy-authorization',
+        'proxy-connection',
+        'upgrade',
+      ]) {
         assert.equal(seen[h], undefined, h);
       }
       assert.equal(seen['x-kept'], 'yes');
       const r = await request(`${gw.url}/${kind}/hop`);
       assert.equal(r.status, 200);
-      for (const h of ['x-internal', 'keep-alive', 'proxy-authenticate', 'proxy-connection', 'upgrade']) {
+      for (const h of [
+        'x-internal',
+        'keep-alive',
+        'proxy-authenticate',
+        'proxy-connection',
+        'upgrade',
+      ]) {
         assert.equal(r.headers[h], undefined, h);
       }
       if (kind === 'noop') assert.equal(r.headers['x-public'], 'yes');
@@ -238,7 +302,11 @@ describe('reliability.md §1 faults', () => {
   }
 
   it('noop: a backend reset mid-response ends the client connection', async () => {
-    const r = await within(rawRequest(gw.port, 'GET /noop/reset HTTP/1.1\r\nHost: x\r\n\r\n', 3000), 4000, 'an end');
+    const r = await within(
+      rawRequest(gw.port, 'GET /noop/reset HTTP/1.1\r\nHost: x\r\n\r\n', 3000),
+      4000,
+      'an end',
+    );
     assert.equal(r.timedOut, false);
     assert.equal(r.closed, true);
     assert.match(r.text, /^HTTP\/1\.1 200/);

@@ -22,59 +22,94 @@ describe('pipe features', () => {
   let shadowHits = 0;
 
   before(async () => {
-    const handler = (name: string) => async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: Buffer) => {
-      const path = (req.url ?? '/').split('?')[0]!;
-      if (path === '/gzip') {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-        res.end(gzipSync('{"zipped":true}'));
-        return;
-      }
-      if (path.startsWith('/loop/')) {
-        const n = Number(path.slice(6));
-        res.writeHead(302, { location: `/loop/${n + 1}` });
-        res.end();
-        return;
-      }
-      if (path === '/hop') {
-        res.writeHead(302, { location: '/landing' });
-        res.end();
-        return;
-      }
-      if (path === '/post-307') {
-        res.writeHead(307, { location: '/landing' });
-        res.end();
-        return;
-      }
-      if (path === '/shadow') shadowHits++;
-      if (path === '/c') await new Promise((r) => setTimeout(r, 50));
-      if (path === '/fail') {
-        res.writeHead(503);
-        res.end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ from: name, path: req.url, body: body.toString(), xff: req.headers['x-forwarded-for'] ?? null }));
-    };
+    const handler =
+      (name: string) =>
+      async (
+        req: import('node:http').IncomingMessage,
+        res: import('node:http').ServerResponse,
+        body: Buffer,
+      ) => {
+        const path = (req.url ?? '/').split('?')[0]!;
+        if (path === '/gzip') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+          res.end(gzipSync('{"zipped":true}'));
+          return;
+        }
+        if (path.startsWith('/loop/')) {
+          const n = Number(path.slice(6));
+          res.writeHead(302, { location: `/loop/${n + 1}` });
+          res.end();
+          return;
+        }
+        if (path === '/hop') {
+          res.writeHead(302, { location: '/landing' });
+          res.end();
+          return;
+        }
+        if (path === '/post-307') {
+          res.writeHead(307, { location: '/landing' });
+          res.end();
+          return;
+        }
+        if (path === '/shadow') shadowHits++;
+        if (path === '/c') await new Promise((r) => setTimeout(r, 50));
+        if (path === '/fail') {
+          res.writeHead(503);
+          res.end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            from: name,
+            path: req.url,
+            body: body.toString(),
+            xff: req.headers['x-forwarded-for'] ?? null,
+          }),
+        );
+      };
     a = await startBackend(handler('a'));
     b = await startBackend(handler('b'));
     const plugins = fakePlugins({
       clients: {
         teapot: () => async (req: Request) =>
-          new Response(JSON.stringify({ method: req.method, url: req.url, body: await req.text(), ua: req.headers.get('user-agent') }), {
-            status: 201,
-            headers: { 'content-type': 'application/json', 'set-cookie': 'k=v' },
-          }),
+          new Response(
+            JSON.stringify({
+              method: req.method,
+              url: req.url,
+              body: await req.text(),
+              ua: req.headers.get('user-agent'),
+            }),
+            {
+              status: 201,
+              headers: { 'content-type': 'application/json', 'set-cookie': 'k=v' },
+            },
+          ),
         broken: () => {
           throw new Error('no handler today');
         },
       },
     });
-    const st = (strategy: 'always' | 'success' | 'errored' | 'complete' | 'incomplete', path: string) =>
-      endpoint({ endpoint: `/static/${strategy}${path}`, static: { strategy, data: { s: 1 } }, backends: [{ host: a.url, urlPattern: path }] });
+    const st = (
+      strategy: 'always' | 'success' | 'errored' | 'complete' | 'incomplete',
+      path: string,
+    ) =>
+      endpoint({
+        endpoint: `/static/${strategy}${path}`,
+        static: { strategy, data: { s: 1 } },
+        backends: [{ host: a.url, urlPattern: path }],
+      });
     const endpoints = [
       endpoint({ endpoint: '/lb', backends: [{ host: [a.url, b.url], urlPattern: '/x' }] }),
-      ...(['always', 'success', 'errored', 'complete', 'incomplete'] as const).flatMap((s) => [st(s, '/ok'), st(s, '/fail')]),
-      endpoint({ endpoint: '/concurrent', concurrentCalls: 3, backends: [{ host: a.url, urlPattern: '/c' }] }),
+      ...(['always', 'success', 'errored', 'complete', 'incomplete'] as const).flatMap((s) => [
+        st(s, '/ok'),
+        st(s, '/fail'),
+      ]),
+      endpoint({
+        endpoint: '/concurrent',
+        concurrentCalls: 3,
+        backends: [{ host: a.url, urlPattern: '/c' }],
+      }),
       endpoint({
         endpoint: '/shadowed',
         backends: [
@@ -83,44 +118,92 @@ describe('pipe features', () => {
         ],
       }),
       endpoint({ endpoint: '/gzip', backends: [{ host: a.url, urlPattern: '/gzip' }] }),
-      endpoint({ endpoint: '/gzip-noop', outputEncoding: 'no-op', backends: [{ host: a.url, urlPattern: '/gzip' }] }),
-      endpoint({ endpoint: '/gzip-passed', outputEncoding: 'no-op', inputHeaders: ['Accept-Encoding'], backends: [{ host: a.url, urlPattern: '/gzip' }] }),
+      endpoint({
+        endpoint: '/gzip-noop',
+        outputEncoding: 'no-op',
+        backends: [{ host: a.url, urlPattern: '/gzip' }],
+      }),
+      endpoint({
+        endpoint: '/gzip-passed',
+        outputEncoding: 'no-op',
+        inputHeaders: ['Accept-Encoding'],
+        backends: [{ host: a.url, urlPattern: '/gzip' }],
+      }),
       endpoint({ endpoint: '/loop/{n}', backends: [{ host: a.url, urlPattern: '/loop/{n}' }] }),
-      endpoint({ endpoint: '/loop-noop/{n}', outputEncoding: 'no-op', backends: [{ host: a.url, urlPattern: '/loop/{n}' }] }),
-      endpoint({ endpoint: '/hop-noop', outputEncoding: 'no-op', backends: [{ host: a.url, urlPattern: '/hop' }] }),
+      endpoint({
+        endpoint: '/loop-noop/{n}',
+        outputEncoding: 'no-op',
+        backends: [{ host: a.url, urlPattern: '/loop/{n}' }],
+      }),
+      endpoint({
+        endpoint: '/hop-noop',
+        outputEncoding: 'no-op',
+        backends: [{ host: a.url, urlPattern: '/hop' }],
+      }),
       endpoint({
         endpoint: '/no-redirect',
         outputEncoding: 'no-op',
-        backends: [{ host: a.url, urlPattern: '/hop', extra: { 'plugin/http-client': { name: 'no-redirect' } } }],
+        backends: [
+          {
+            host: a.url,
+            urlPattern: '/hop',
+            extra: { 'plugin/http-client': { name: 'no-redirect' } },
+          },
+        ],
       }),
-      endpoint({ endpoint: '/post-307', method: 'POST', backends: [{ host: a.url, urlPattern: '/post-307' }] }),
+      endpoint({
+        endpoint: '/post-307',
+        method: 'POST',
+        backends: [{ host: a.url, urlPattern: '/post-307' }],
+      }),
       endpoint({
         endpoint: '/client-plugin',
         method: 'POST',
-        backends: [{ host: a.url, urlPattern: '/p/{x}', extra: { 'plugin/http-client': { name: 'teapot' } } }],
+        backends: [
+          {
+            host: a.url,
+            urlPattern: '/p/{x}',
+            extra: { 'plugin/http-client': { name: 'teapot' } },
+          },
+        ],
       }),
       endpoint({
         endpoint: '/client-plugin-noop',
         method: 'POST',
         outputEncoding: 'no-op',
-        backends: [{ host: a.url, urlPattern: '/p', extra: { 'plugin/http-client': { name: 'teapot' } } }],
+        backends: [
+          { host: a.url, urlPattern: '/p', extra: { 'plugin/http-client': { name: 'teapot' } } },
+        ],
       }),
       endpoint({
         endpoint: '/client-broken',
-        backends: [{ host: a.url, urlPattern: '/x', extra: { 'plugin/http-client': { name: 'broken' } } }],
+        backends: [
+          { host: a.url, urlPattern: '/x', extra: { 'plugin/http-client': { name: 'broken' } } },
+        ],
       }),
       endpoint({ endpoint: '/files/*', backends: [{ host: a.url, urlPattern: '/static' }] }),
       endpoint({ endpoint: '/xff', backends: [{ host: a.url, urlPattern: '/xff' }] }),
-      endpoint({ endpoint: '/cache', cacheTtlSeconds: 0.5, backends: [{ host: a.url, urlPattern: '/x' }] }),
-      endpoint({ endpoint: '/body', method: 'POST', backends: [{ host: a.url, urlPattern: '/body' }] }),
+      endpoint({
+        endpoint: '/cache',
+        cacheTtlSeconds: 0.5,
+        backends: [{ host: a.url, urlPattern: '/x' }],
+      }),
+      endpoint({
+        endpoint: '/body',
+        method: 'POST',
+        backends: [{ host: a.url, urlPattern: '/body' }],
+      }),
     ];
     gw = await servePipe(endpoints, {
       router: { returnErrorMsg: true },
       deps: { plugins, onBackendCall: (r) => records.push(r) },
     });
-    hidden = await servePipe([endpoint({ endpoint: '/x', backends: [{ host: a.url, urlPattern: '/x' }] })], {
-      router: { hideVersionHeader: true },
-    });
+    hidden = await servePipe(
+      [endpoint({ endpoint: '/x', backends: [{ host: a.url, urlPattern: '/x' }] })],
+      {
+        router: { hideVersionHeader: true },
+      },
+    );
   });
 
   after(async () => {
@@ -130,7 +213,8 @@ describe('pipe features', () => {
     await b.close();
   });
 
-  const get = (path: string, init?: Parameters<typeof request>[1]) => request(`${gw.url}${path}`, init);
+  const get = (path: string, init?: Parameters<typeof request>[1]) =>
+    request(`${gw.url}${path}`, init);
 
   it('a host list is load-balanced round-robin', async () => {
     const from = [];
@@ -166,7 +250,8 @@ describe('pipe features', () => {
   it('a shadow backend gets a copy; its answer is ignored', async () => {
     const r = await get('/shadowed');
     assert.equal(JSON.parse(r.body).path, '/main');
-    for (let i = 0; i < 50 && shadowHits === 0; i++) await new Promise((res) => setTimeout(res, 20));
+    for (let i = 0; i < 50 && shadowHits === 0; i++)
+      await new Promise((res) => setTimeout(res, 20));
     assert.equal(shadowHits, 1);
   });
 
@@ -223,7 +308,12 @@ describe('pipe features', () => {
     assert.equal(r.status, 200);
     assert.equal(JSON.parse(r.body).from, 'a');
     assert.ok(
-      gw.lines.some((l) => l.level === 40 && l.msg === '[BACKEND: GET /client-broken -> /x] Error getting the plugin handler: no handler today'),
+      gw.lines.some(
+        (l) =>
+          l.level === 40 &&
+          l.msg ===
+            '[BACKEND: GET /client-broken -> /x] Error getting the plugin handler: no handler today',
+      ),
     );
   });
 
@@ -233,9 +323,19 @@ describe('pipe features', () => {
   });
 
   it('X-Forwarded-For: the left-most client entry when all are IPs, else the socket address', async () => {
-    assert.equal(JSON.parse((await get('/xff', { headers: { 'X-Forwarded-For': '1.2.3.4, 10.0.0.1' } })).body).xff, '1.2.3.4');
-    assert.equal(JSON.parse((await get('/xff', { headers: { 'X-Forwarded-For': 'nope, 1.2.3.4' } })).body).xff, '127.0.0.1');
-    assert.equal(JSON.parse((await get('/xff', { headers: { 'X-Real-IP': '5.6.7.8' } })).body).xff, '5.6.7.8');
+    assert.equal(
+      JSON.parse((await get('/xff', { headers: { 'X-Forwarded-For': '1.2.3.4, 10.0.0.1' } })).body)
+        .xff,
+      '1.2.3.4',
+    );
+    assert.equal(
+      JSON.parse((await get('/xff', { headers: { 'X-Forwarded-For': 'nope, 1.2.3.4' } })).body).xff,
+      '127.0.0.1',
+    );
+    assert.equal(
+      JSON.parse((await get('/xff', { headers: { 'X-Real-IP': '5.6.7.8' } })).body).xff,
+      '5.6.7.8',
+    );
   });
 
   it('hide_version_header: Version undefined; the User-Agent keeps the version', async () => {

@@ -11,15 +11,20 @@ import { goHeaders, goQuery, servePipe, type PipeServer } from './harness.js';
  * when a vector needs an error or metadata only a proxy can produce. lura's unit tests run
  * unversioned (`Version undefined`).
  */
-const dummy = (extra: object = {}) =>
-  Object.assign(new Error('this is a dummy error'), extra);
+const dummy = (extra: object = {}) => Object.assign(new Error('this is a dummy error'), extra);
 
 describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
   let backend: TestBackend;
   let slowBackend: TestBackend;
   let gw: PipeServer;
   let errMsg: PipeServer;
-  let captured: { params: Record<string, string>; headers: Record<string, string[]>; query: Record<string, string[]> } | undefined;
+  let captured:
+    | {
+        params: Record<string, string>;
+        headers: Record<string, string[]>;
+        query: Record<string, string[]>;
+      }
+    | undefined;
 
   before(async () => {
     backend = await startBackend(
@@ -31,7 +36,14 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
         '/string': '{"content":"supu"}',
         '/number': '{"content":42}',
         '/tupu': '{"tupu":true}',
-        '/noop': [200, 'supu', { 'content-type': 'text/plain; charset=utf-8', 'set-cookie': ['a=1', 'b=2'] as unknown as string }],
+        '/noop': [
+          200,
+          'supu',
+          {
+            'content-type': 'text/plain; charset=utf-8',
+            'set-cookie': ['a=1', 'b=2'] as unknown as string,
+          },
+        ],
         '/echo': '{}',
       }),
     );
@@ -44,8 +56,18 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
     const plugins = fakePlugins({
       modifiers: {
         incomplete: { factory: () => (w: object) => ({ ...w, isComplete: false }), response: true },
-        dummy: { factory: () => () => { throw dummy(); }, request: true },
-        teapot: { factory: () => () => { throw dummy({ statusCode: 418 }); }, request: true },
+        dummy: {
+          factory: () => () => {
+            throw dummy();
+          },
+          request: true,
+        },
+        teapot: {
+          factory: () => () => {
+            throw dummy({ statusCode: 418 });
+          },
+          request: true,
+        },
         teapotHeaders: {
           factory: () => () => {
             throw dummy({ statusCode: 418, headers: { 'X-Header': ['header1', 'header2'] } });
@@ -62,10 +84,20 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
           request: true,
         },
         capture: {
-          factory: () => (w: { params: Record<string, string>; headers: Record<string, string[]>; query: Record<string, string[]> }) => {
-            captured = { params: { ...w.params }, headers: { ...w.headers }, query: { ...w.query } };
-            return w;
-          },
+          factory:
+            () =>
+            (w: {
+              params: Record<string, string>;
+              headers: Record<string, string[]>;
+              query: Record<string, string[]>;
+            }) => {
+              captured = {
+                params: { ...w.params },
+                headers: { ...w.headers },
+                query: { ...w.query },
+              };
+              return w;
+            },
           request: true,
         },
         echoRequest: {
@@ -93,8 +125,16 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
         extra: mod('capture', 'echoRequest'),
         backends: [{ host: h, urlPattern: '/echo' }],
       }),
-      endpoint({ endpoint: '/r4/extra', inputQueryStrings: ['some'], backends: [{ host: h, urlPattern: '/tupu?extra=true' }] }),
-      endpoint({ endpoint: '/r4/plain', inputQueryStrings: ['some'], backends: [{ host: h, urlPattern: '/tupu' }] }),
+      endpoint({
+        endpoint: '/r4/extra',
+        inputQueryStrings: ['some'],
+        backends: [{ host: h, urlPattern: '/tupu?extra=true' }],
+      }),
+      endpoint({
+        endpoint: '/r4/plain',
+        inputQueryStrings: ['some'],
+        backends: [{ host: h, urlPattern: '/tupu' }],
+      }),
       endpoint({
         endpoint: '/r5',
         inputHeaders: ['*'],
@@ -108,11 +148,28 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
           },
         ],
       }),
-      endpoint({ endpoint: '/h1', cacheTtlSeconds: 60, extra: mod('incomplete'), backends: [{ host: h, urlPattern: '/foo' }] }),
+      endpoint({
+        endpoint: '/h1',
+        cacheTtlSeconds: 60,
+        extra: mod('incomplete'),
+        backends: [{ host: h, urlPattern: '/foo' }],
+      }),
       endpoint({ endpoint: '/', extra: mod('dummy'), backends: [{ host: h, urlPattern: '/foo' }] }),
-      endpoint({ endpoint: '/h3', extra: mod('teapot'), backends: [{ host: h, urlPattern: '/foo' }] }),
-      endpoint({ endpoint: '/h4', extra: mod('teapotHeaders'), backends: [{ host: h, urlPattern: '/foo' }] }),
-      endpoint({ endpoint: '/h5', extra: mod('teapotJson'), backends: [{ host: h, urlPattern: '/foo' }] }),
+      endpoint({
+        endpoint: '/h3',
+        extra: mod('teapot'),
+        backends: [{ host: h, urlPattern: '/foo' }],
+      }),
+      endpoint({
+        endpoint: '/h4',
+        extra: mod('teapotHeaders'),
+        backends: [{ host: h, urlPattern: '/foo' }],
+      }),
+      endpoint({
+        endpoint: '/h5',
+        extra: mod('teapotJson'),
+        backends: [{ host: h, urlPattern: '/foo' }],
+      }),
       endpoint({
         endpoint: '/h6',
         backends: [
@@ -120,7 +177,11 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
           { host: h, urlPattern: '/missing' },
         ],
       }),
-      endpoint({ endpoint: '/h7/empty', timeoutMs: 50, backends: [{ host: slowBackend.url, urlPattern: '/' }] }),
+      endpoint({
+        endpoint: '/h7/empty',
+        timeoutMs: 50,
+        backends: [{ host: slowBackend.url, urlPattern: '/' }],
+      }),
       endpoint({
         endpoint: '/h7/data',
         timeoutMs: 50,
@@ -128,22 +189,53 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
         backends: [{ host: slowBackend.url, urlPattern: '/' }],
       }),
       endpoint({ endpoint: '/h8', backends: [{ host: h, urlPattern: '/empty' }] }),
-      endpoint({ endpoint: '/h9', outputEncoding: 'negotiate', backends: [{ host: h, urlPattern: '/content' }] }),
-      endpoint({ endpoint: '/h10', outputEncoding: 'negotiate', backends: [{ host: h, urlPattern: '/empty' }] }),
-      endpoint({ endpoint: '/h11/string', outputEncoding: 'string', backends: [{ host: h, urlPattern: '/string' }] }),
-      endpoint({ endpoint: '/h11/number', outputEncoding: 'string', backends: [{ host: h, urlPattern: '/number' }] }),
-      endpoint({ endpoint: '/h12', outputEncoding: 'no-op', backends: [{ host: h, urlPattern: '/noop' }] }),
+      endpoint({
+        endpoint: '/h9',
+        outputEncoding: 'negotiate',
+        backends: [{ host: h, urlPattern: '/content' }],
+      }),
+      endpoint({
+        endpoint: '/h10',
+        outputEncoding: 'negotiate',
+        backends: [{ host: h, urlPattern: '/empty' }],
+      }),
+      endpoint({
+        endpoint: '/h11/string',
+        outputEncoding: 'string',
+        backends: [{ host: h, urlPattern: '/string' }],
+      }),
+      endpoint({
+        endpoint: '/h11/number',
+        outputEncoding: 'string',
+        backends: [{ host: h, urlPattern: '/number' }],
+      }),
+      endpoint({
+        endpoint: '/h12',
+        outputEncoding: 'no-op',
+        backends: [{ host: h, urlPattern: '/noop' }],
+      }),
       endpoint({
         endpoint: '/h13',
         outputEncoding: 'no-op',
         static: { strategy: 'errored', data: { any: 'thing' } },
         backends: [{ host: 'http://127.0.0.1:1', urlPattern: '/' }],
       }),
-      endpoint({ endpoint: '/h14', outputEncoding: 'no-op', backends: [{ host: 'http://127.0.0.1:1', urlPattern: '/' }] }),
-      endpoint({ endpoint: '/h15', outputEncoding: 'unknown', backends: [{ host: h, urlPattern: '/foo' }] }),
+      endpoint({
+        endpoint: '/h14',
+        outputEncoding: 'no-op',
+        backends: [{ host: 'http://127.0.0.1:1', urlPattern: '/' }],
+      }),
+      endpoint({
+        endpoint: '/h15',
+        outputEncoding: 'unknown',
+        backends: [{ host: h, urlPattern: '/foo' }],
+      }),
     ];
     gw = await servePipe(endpoints, { deps: { version: 'undefined', plugins } });
-    errMsg = await servePipe(endpoints, { router: { returnErrorMsg: true }, deps: { version: 'undefined', plugins } });
+    errMsg = await servePipe(endpoints, {
+      router: { returnErrorMsg: true },
+      deps: { version: 'undefined', plugins },
+    });
   });
 
   after(async () => {
@@ -161,7 +253,11 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
     assert.equal(r.headers['cache-control'], 'public, max-age=21600');
     assert.equal(r.headers['x-krakend-completed'], 'true');
     assert.equal(r.headers['x-krakend'], 'Version undefined');
-    assert.deepEqual(goQuery(backend.seen.at(-1)!.url), { b: ['1'], 'c[]': ['x', 'y'], d: ['1', '2'] });
+    assert.deepEqual(goQuery(backend.seen.at(-1)!.url), {
+      b: ['1'],
+      'c[]': ['x', 'y'],
+      d: ['1', '2'],
+    });
   });
 
   it('R2 TestEndpointHandler_okAllParams: every header and query key, metadata headers copied', async () => {
@@ -195,7 +291,10 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
     const seen = backend.seen.at(-1)!;
     assert.equal(seen.url, '/tupu?cedar=3&oak=1');
     const headers = goHeaders({ rawHeaders: seen.rawHeaders } as never);
-    assert.deepEqual(Object.keys(headers).filter((k) => k.startsWith('X-')), ['X-This-Shall-Pass', 'X-Gandalf-Will-Pass']);
+    assert.deepEqual(
+      Object.keys(headers).filter((k) => k.startsWith('X-')),
+      ['X-This-Shall-Pass', 'X-Gandalf-Will-Pass'],
+    );
     assert.equal(headers['User-Agent'], undefined);
   });
 
@@ -250,7 +349,10 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
     const empty = await request(`${gw.url}/h7/empty`);
     assert.equal(empty.status, 500);
     assert.equal(empty.body, '');
-    assert.ok(gw.errors().includes('[ENDPOINT: /h7/empty] context deadline exceeded'), gw.errors().join('\n'));
+    assert.ok(
+      gw.errors().includes('[ENDPOINT: /h7/empty] context deadline exceeded'),
+      gw.errors().join('\n'),
+    );
     const data = await request(`${gw.url}/h7/data`);
     assert.equal(data.status, 200);
     assert.equal(data.body, '{"foo":"bar"}');
@@ -280,9 +382,18 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
   });
 
   it('H10 TestRender_Negotiated_noData: yaml {}, json {}, xml <doc/>', async () => {
-    assert.equal((await request(`${gw.url}/h10`, { headers: { Accept: 'text/plain' } })).body, '{}\n');
-    assert.equal((await request(`${gw.url}/h10`, { headers: { Accept: 'application/json' } })).body, '{}');
-    assert.equal((await request(`${gw.url}/h10`, { headers: { Accept: 'application/xml' } })).body, '<doc/>');
+    assert.equal(
+      (await request(`${gw.url}/h10`, { headers: { Accept: 'text/plain' } })).body,
+      '{}\n',
+    );
+    assert.equal(
+      (await request(`${gw.url}/h10`, { headers: { Accept: 'application/json' } })).body,
+      '{}',
+    );
+    assert.equal(
+      (await request(`${gw.url}/h10`, { headers: { Accept: 'application/xml' } })).body,
+      '<doc/>',
+    );
   });
 
   it('H11 TestRender_string / _string_noData', async () => {
@@ -321,4 +432,3 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
     assert.equal(r.body, '{"foo":"bar"}');
   });
 });
-

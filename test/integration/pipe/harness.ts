@@ -66,11 +66,16 @@ export interface ServeOptions {
   noUpgradeListener?: boolean;
 }
 
-export async function servePipe(endpoints: ResolvedEndpoint[], options: ServeOptions = {}): Promise<PipeServer> {
+export async function servePipe(
+  endpoints: ResolvedEndpoint[],
+  options: ServeOptions = {},
+): Promise<PipeServer> {
   const cfg = config(endpoints, { router: options.router, extra: options.extra });
   const t = testDeps(cfg, options.deps);
   const routes = endpoints.map((e) => compile(e, { ...t.deps, ...options.deps }));
-  const find = (req: IncomingMessage): { route: Route; params: Record<string, string> } | undefined => {
+  const find = (
+    req: IncomingMessage,
+  ): { route: Route; params: Record<string, string> } | undefined => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
@@ -131,14 +136,26 @@ export async function servePipe(endpoints: ResolvedEndpoint[], options: ServeOpt
 export function goJson(v: unknown): string {
   return JSON.stringify(v, (_k, value: unknown) => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, (value as Record<string, unknown>)[k]]),
+    );
   });
 }
 
 /** The request headers a Go server shows: canonical names, no Host; transport headers dropped. */
-export function goHeaders(req: IncomingMessage, drop: readonly string[] = []): Record<string, string[]> {
+export function goHeaders(
+  req: IncomingMessage,
+  drop: readonly string[] = [],
+): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  const skip = new Set(['host', 'connection', 'transfer-encoding', ...drop.map((d) => d.toLowerCase())]);
+  const skip = new Set([
+    'host',
+    'connection',
+    'transfer-encoding',
+    ...drop.map((d) => d.toLowerCase()),
+  ]);
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!;
     if (skip.has(name.toLowerCase())) continue;
@@ -224,7 +241,10 @@ export async function startCeMock(delayMs = 200): Promise<TestBackend> {
       res.end();
       return;
     }
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(404, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+    });
     res.end('404 page not found\n');
   });
 }

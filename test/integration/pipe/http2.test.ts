@@ -20,12 +20,26 @@ describe('HTTP/2 requests', () => {
 
   before(async () => {
     backend = await startBackend((req, res, body) => {
-      res.writeHead(200, { 'content-type': 'application/json', connection: 'keep-alive', 'keep-alive': 'timeout=5' });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        connection: 'keep-alive',
+        'keep-alive': 'timeout=5',
+      });
       res.end(JSON.stringify({ path: req.url, body: body.toString() }));
     });
     const endpoints = [
-      endpoint({ endpoint: '/json/{id}', inputHeaders: ['*'], backends: [{ host: backend.url, urlPattern: '/b/{id}' }] }),
-      endpoint({ endpoint: '/noop', method: 'POST', outputEncoding: 'no-op', inputHeaders: ['*'], backends: [{ host: backend.url, urlPattern: '/n' }] }),
+      endpoint({
+        endpoint: '/json/{id}',
+        inputHeaders: ['*'],
+        backends: [{ host: backend.url, urlPattern: '/b/{id}' }],
+      }),
+      endpoint({
+        endpoint: '/noop',
+        method: 'POST',
+        outputEncoding: 'no-op',
+        inputHeaders: ['*'],
+        backends: [{ host: backend.url, urlPattern: '/n' }],
+      }),
     ];
     t = testDeps(config(endpoints));
     const json = createEndpointHandler(endpoints[0]!, t.deps);
@@ -47,11 +61,20 @@ describe('HTTP/2 requests', () => {
     await backend.close();
   });
 
-  function h2(path: string, method: string, body?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  function h2(
+    path: string,
+    method: string,
+    body?: string,
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
     return new Promise((resolve, reject) => {
       const client = connect(url);
       client.on('error', reject);
-      const req = client.request({ ':path': path, ':method': method, ':authority': 'app.local:5173', 'x-custom': 'yes' });
+      const req = client.request({
+        ':path': path,
+        ':method': method,
+        ':authority': 'app.local:5173',
+        'x-custom': 'yes',
+      });
       const chunks: Buffer[] = [];
       let headers: Record<string, unknown> = {};
       req.on('response', (h) => {
@@ -60,7 +83,11 @@ describe('HTTP/2 requests', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         client.close();
-        resolve({ status: Number(headers[':status']), headers, body: Buffer.concat(chunks).toString() });
+        resolve({
+          status: Number(headers[':status']),
+          headers,
+          body: Buffer.concat(chunks).toString(),
+        });
       });
       req.on('error', reject);
       req.end(body);

@@ -52,7 +52,10 @@ describe('lura integration vectors (behaviour §7.6)', () => {
     );
     b['b3'] = await startBackend((_req, res) => json(res, { email: 'some@email.com', name: 'a' }));
     b['b4'] = await startBackend((_req, res) => {
-      res.writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+      res.writeHead(429, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+      });
       res.end('sad panda\n');
     });
     b['b5'] = await startBackend(async (_req, res) => {
@@ -65,7 +68,11 @@ describe('lura integration vectors (behaviour §7.6)', () => {
         res.end('invalid X-Forwarded-For\n');
         return;
       }
-      json(res, { path: pathOf(req.url), query: goQuery(req.url), headers: goHeaders(req, ['x-forwarded-for']) });
+      json(res, {
+        path: pathOf(req.url),
+        query: goQuery(req.url),
+        headers: goHeaders(req, ['x-forwarded-for']),
+      });
     });
     b['b7'] = await startBackend((req, res) => json(res, { path: pathOf(req.url), random: 42 }));
     b['b8'] = await startBackend((_req, res) => {
@@ -79,7 +86,12 @@ describe('lura integration vectors (behaviour §7.6)', () => {
     b['b11'] = await startBackend((req, res) => json(res, { headers: goHeaders(req) }));
     b['b12'] = await startBackend((req, res, body) =>
       // Go sends a re-read body chunked, the pool sends its length: framing only, so not echoed.
-      json(res, { headers: goHeaders(req, ['content-length']), body: body.toString(), url: req.url, method: req.method }),
+      json(res, {
+        headers: goHeaders(req, ['content-length']),
+        body: body.toString(),
+        url: req.url,
+        method: req.method,
+      }),
     );
     const h = (k: string): string => b[k]!.url;
     const base = { cacheTtlSeconds: 3600, timeoutMs: 3000 };
@@ -105,7 +117,12 @@ describe('lura integration vectors (behaviour §7.6)', () => {
           ...base,
           endpoint: '/combination',
           backends: [
-            { host: h('b2'), urlPattern: '/', isCollection: true, mapping: { collection: 'posts' } },
+            {
+              host: h('b2'),
+              urlPattern: '/',
+              isCollection: true,
+              mapping: { collection: 'posts' },
+            },
             { host: h('b3'), urlPattern: '/', mapping: { email: 'personal_email' } },
           ],
         }),
@@ -144,7 +161,9 @@ describe('lura integration vectors (behaviour §7.6)', () => {
           ],
         }),
         b6('/querystring-params-test/no-params', '/no-params'),
-        b6('/querystring-params-test/query-params', '/query-params', { inputQueryStrings: ['a', 'b'] }),
+        b6('/querystring-params-test/query-params', '/query-params', {
+          inputQueryStrings: ['a', 'b'],
+        }),
         b6('/querystring-params-test/url-params/{param}', '/url-params?p={param}'),
         b6('/querystring-params-test/all-params', '/all-params', { inputQueryStrings: ['*'] }),
         b6('/header-params-test/no-params', '/no-params'),
@@ -184,8 +203,18 @@ describe('lura integration vectors (behaviour §7.6)', () => {
           sequential: true,
           backends: [
             { host: h('b7'), urlPattern: '/provider/{param}', method: 'GET', group: 'first' },
-            { host: h('b12'), urlPattern: '/recipient/{resp0_first.random}', method: 'POST', group: 'second' },
-            { host: h('b12'), urlPattern: '/recipient/{resp0_first.random}', method: 'POST', group: 'third' },
+            {
+              host: h('b12'),
+              urlPattern: '/recipient/{resp0_first.random}',
+              method: 'POST',
+              group: 'second',
+            },
+            {
+              host: h('b12'),
+              urlPattern: '/recipient/{resp0_first.random}',
+              method: 'POST',
+              group: 'third',
+            },
           ],
         }),
         endpoint({
@@ -197,12 +226,27 @@ describe('lura integration vectors (behaviour §7.6)', () => {
             { host: h('b12'), urlPattern: '/recipient/{param}', method: 'POST', group: 'second' },
           ],
         }),
-        endpoint({ ...base, endpoint: '/redirect', backends: [{ host: h('b8'), urlPattern: '/ignore-me' }] }),
-        endpoint({ ...base, endpoint: '/found', backends: [{ host: h('b9'), urlPattern: '/ignore-me' }] }),
+        endpoint({
+          ...base,
+          endpoint: '/redirect',
+          backends: [{ host: h('b8'), urlPattern: '/ignore-me' }],
+        }),
+        endpoint({
+          ...base,
+          endpoint: '/found',
+          backends: [{ host: h('b9'), urlPattern: '/ignore-me' }],
+        }),
         endpoint({
           ...base,
           endpoint: '/flatmap/delete',
-          backends: [{ host: h('b2'), urlPattern: '/', isCollection: true, flatmap: [{ type: 'del', args: ['collection.*.date'] }] }],
+          backends: [
+            {
+              host: h('b2'),
+              urlPattern: '/',
+              isCollection: true,
+              flatmap: [{ type: 'del', args: ['collection.*.date'] }],
+            },
+          ],
         }),
         endpoint({
           ...base,
@@ -216,7 +260,11 @@ describe('lura integration vectors (behaviour §7.6)', () => {
             },
           ],
         }),
-        endpoint({ ...base, endpoint: '/x-forwarded-for', backends: [{ host: h('b11'), urlPattern: '/' }] }),
+        endpoint({
+          ...base,
+          endpoint: '/x-forwarded-for',
+          backends: [{ host: h('b11'), urlPattern: '/' }],
+        }),
         endpoint({
           ...base,
           endpoint: '/sequence-accept',
@@ -229,7 +277,11 @@ describe('lura integration vectors (behaviour §7.6)', () => {
         }),
         endpoint({ ...base, endpoint: '/error-status-code/1', backends: [errCode(h('b3'))] }),
         endpoint({ ...base, endpoint: '/error-status-code/2', backends: [errCode(h('b4'))] }),
-        endpoint({ ...base, endpoint: '/error-status-code/3', backends: [errCode(h('b3')), errCode(h('b4'))] }),
+        endpoint({
+          ...base,
+          endpoint: '/error-status-code/3',
+          backends: [errCode(h('b3')), errCode(h('b4'))],
+        }),
       ],
       {
         router: {
@@ -263,7 +315,11 @@ describe('lura integration vectors (behaviour §7.6)', () => {
     for (const second of ['bar', 'foobar']) {
       const r = await get(`/param_forwarding/foo/constant/${second}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: 'bearer AuthorizationToken', 'X-Y-Z': 'x-y-z' },
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: 'bearer AuthorizationToken',
+          'X-Y-Z': 'x-y-z',
+        },
         body: '{"foo":"bar"}',
       });
       assert.equal(r.status, 200);
@@ -312,9 +368,15 @@ describe('lura integration vectors (behaviour §7.6)', () => {
     const q = '?a=1&b=2&c=3';
     const cases: [string, string][] = [
       ['/querystring-params-test/no-params', '"path":"/no-params","query":{}'],
-      ['/querystring-params-test/query-params', '"path":"/query-params","query":{"a":["1"],"b":["2"]}'],
+      [
+        '/querystring-params-test/query-params',
+        '"path":"/query-params","query":{"a":["1"],"b":["2"]}',
+      ],
       ['/querystring-params-test/url-params/some', '"path":"/url-params","query":{"p":["some"]}'],
-      ['/querystring-params-test/all-params', '"path":"/all-params","query":{"a":["1"],"b":["2"],"c":["3"]}'],
+      [
+        '/querystring-params-test/all-params',
+        '"path":"/all-params","query":{"a":["1"],"b":["2"],"c":["3"]}',
+      ],
     ];
     for (const [path, tail] of cases) {
       const r = await get(path + q);
@@ -324,9 +386,13 @@ describe('lura integration vectors (behaviour §7.6)', () => {
   });
 
   it('R8 header-params-*: none, listed, all (client UA kept, X-Forwarded-Via)', async () => {
-    const none = await get('/header-params-test/no-params', { headers: { 'x-Test-1': 'some', 'X-TEST-2': 'none' } });
+    const none = await get('/header-params-test/no-params', {
+      headers: { 'x-Test-1': 'some', 'X-TEST-2': 'none' },
+    });
     assert.equal(none.body, `{${DEFAULT_HEADERS},"path":"/no-params","query":{}}`);
-    const filter = await get('/header-params-test/filter-params', { headers: { 'x-tESt-1': 'some', 'X-TEST-2': 'none' } });
+    const filter = await get('/header-params-test/filter-params', {
+      headers: { 'x-tESt-1': 'some', 'X-TEST-2': 'none' },
+    });
     assert.equal(
       filter.body,
       `{"headers":{"Accept-Encoding":["gzip"],"User-Agent":["${UA}"],"X-Forwarded-Host":["localhost:8080"],"X-Test-1":["some"]},"path":"/filter-params","query":{}}`,
@@ -343,7 +409,10 @@ describe('lura integration vectors (behaviour §7.6)', () => {
   it('L7 sequential ok: {resp0_first.random} through a group', async () => {
     const r = await get('/sequential/ok/foo');
     assertHeaders(r, 'true');
-    assert.equal(r.body, '{"first":{"path":"/provider/foo","random":42},"second":{"path":"/recipient/42","random":42}}');
+    assert.equal(
+      r.body,
+      '{"first":{"path":"/provider/foo","random":42},"second":{"path":"/recipient/42","random":42}}',
+    );
   });
 
   it('L8 sequential ko first: 500 with the error text', async () => {
@@ -351,7 +420,10 @@ describe('lura integration vectors (behaviour §7.6)', () => {
     assert.equal(r.status, 500);
     assert.equal(r.headers['x-krakend-completed'], 'false');
     assert.equal(r.headers['x-krakend'], 'Version undefined');
-    assert.equal(r.body, `invalid status code 429 [GET /provider/{{.Param}}]: ${b['b4']!.url}/provider/foo`);
+    assert.equal(
+      r.body,
+      `invalid status code 429 [GET /provider/{{.Param}}]: ${b['b4']!.url}/provider/foo`,
+    );
   });
 
   it('L9 sequential ko last: what was merged, incomplete', async () => {
@@ -423,6 +495,9 @@ describe('lura integration vectors (behaviour §7.6)', () => {
     assert.equal(r.status, 200);
     assertHeaders(r, 'true');
     const part = `{"body":"{\\"foo\\":\\"bar\\"}","headers":{"Accept-Encoding":["gzip"],"User-Agent":["${UA}"],"X-Forwarded-For":["127.0.0.1"],"X-Forwarded-Host":["localhost:8080"]},"method":"POST","url":"/recipient/42"}`;
-    assert.equal(r.body, `{"first":{"path":"/provider/foo","random":42},"second":${part},"third":${part}}`);
+    assert.equal(
+      r.body,
+      `{"first":{"path":"/provider/foo","random":42},"second":${part},"third":${part}}`,
+    );
   });
 });

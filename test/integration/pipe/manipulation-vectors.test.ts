@@ -22,8 +22,10 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
     data = await startBackend(
       jsonRoutes({
         '/abc': ABC,
-        '/deep': '{"id":42,"tupu":{"muku":{"supu":1,"muku":2,"gutu":{"kugu":42}},"supu":{"supu":3,"muku":4}}}',
-        '/deny': '{"supu":42,"tupu":false,"foo":"bar","a":{"a":{"b":true,"c":42,"d":"tupu","deeper":{"a":{"aa":"x","bb":"y"},"b":{"aa":"x","bb":"z"}}},"b":true,"c":42,"d":"tupu"}}',
+        '/deep':
+          '{"id":42,"tupu":{"muku":{"supu":1,"muku":2,"gutu":{"kugu":42}},"supu":{"supu":3,"muku":4}}}',
+        '/deny':
+          '{"supu":42,"tupu":false,"foo":"bar","a":{"a":{"b":true,"c":42,"d":"tupu","deeper":{"a":{"aa":"x","bb":"y"},"b":{"aa":"x","bb":"z"}}},"b":true,"c":42,"d":"tupu"}}',
         '/small': '{"supu":42,"tupu":false,"foo":"bar"}',
         '/group1': '{"supu":42,"tupu":false,"foo":"bar","group1":{"b":true,"c":42,"d":"tupu"}}',
         '/nested': '{"supu":42,"group1":{"group1":{"b":true,"c":42,"d":"tupu"}}}',
@@ -35,7 +37,8 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
         '/list': '["foo","bar","supu"]',
         '/scalar': '3',
         '/boom': [500, 'booom\n', { 'content-type': 'text/plain; charset=utf-8' }],
-        '/seq0': '{"int":42,"string":"some","bool":true,"struct":{"foo":"bar"},"array":["1","2"],"propagated":"everywhere"}',
+        '/seq0':
+          '{"int":42,"string":"some","bool":true,"struct":{"foo":"bar"},"array":["1","2"],"propagated":"everywhere"}',
         '/seq1/1,2/42/some/true/bar': '{"tupu":"foo"}',
         '/seq3': '{"done":true}',
       }),
@@ -72,14 +75,34 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
       [
         one('/p1', { urlPattern: '/abc', allow: ['supu', 'a.b', 'a.c', 'foo.unknown'] }),
         one('/p2', { urlPattern: '/deep', allow: ['tupu.muku.supu', 'tupu.muku.gutu.kugu'] }),
-        one('/p3', { urlPattern: '/deny', deny: ['supu', 'a.b', 'a.c', 'foo.unknown', 'a.a.b', 'a.a.deeper.a.aa', 'a.a.deeper.b.aa'] }),
+        one('/p3', {
+          urlPattern: '/deny',
+          deny: [
+            'supu',
+            'a.b',
+            'a.c',
+            'foo.unknown',
+            'a.a.b',
+            'a.a.deeper.a.aa',
+            'a.a.deeper.b.aa',
+          ],
+        }),
         one('/p4', { urlPattern: '/small', group: 'group1' }),
-        one('/p5', { urlPattern: '/abc', mapping: { supu: 'SUPUUUUU', tupu: 'TUPUUUUU', 'a.b': 'a.BOOOOO' } }),
+        one('/p5', {
+          urlPattern: '/abc',
+          mapping: { supu: 'SUPUUUUU', tupu: 'TUPUUUUU', 'a.b': 'a.BOOOOO' },
+        }),
         one('/p6/target', { urlPattern: '/group1', target: 'group1' }),
         one('/p6/nested', { urlPattern: '/nested', target: 'group1.group1' }),
         one('/p6/unknown', { urlPattern: '/small', target: 'group1' }),
         one('/p6/nonobject', { urlPattern: '/nonobject', target: 'group1' }),
-        one('/p7', { urlPattern: '/abc', target: 'a', allow: ['d'], group: 'group', mapping: { d: 'D' } }),
+        one('/p7', {
+          urlPattern: '/abc',
+          target: 'a',
+          allow: ['d'],
+          group: 'group',
+          mapping: { d: 'D' },
+        }),
         one('/p8', {
           urlPattern: '/flatmap',
           target: 'content',
@@ -93,23 +116,52 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
             { type: 'move', args: ['collection.*.c', 'collection.*.x'] },
           ],
         }),
-        endpoint({ endpoint: '/p9', timeoutMs: 500, backends: [{ host: d, urlPattern: '/supu' }, { host: d, urlPattern: '/tupu' }] }),
+        endpoint({
+          endpoint: '/p9',
+          timeoutMs: 500,
+          backends: [
+            { host: d, urlPattern: '/supu' },
+            { host: d, urlPattern: '/tupu' },
+          ],
+        }),
         endpoint({
           endpoint: '/p10',
           backends: [
             { host: d, urlPattern: '/supu' },
-            { host: d, urlPattern: '/tupu', extra: { 'plugin/req-resp-modifier': { name: ['incomplete'] } } },
+            {
+              host: d,
+              urlPattern: '/tupu',
+              extra: { 'plugin/req-resp-modifier': { name: ['incomplete'] } },
+            },
           ],
         }),
-        endpoint({ endpoint: '/p11', timeoutMs: 100, backends: [{ host: slow.url, urlPattern: '/soon' }, { host: slow.url, urlPattern: '/late' }] }),
-        endpoint({ endpoint: '/p12', backends: [{ host: d, urlPattern: '/boom' }, { host: d, urlPattern: '/missing' }] }),
+        endpoint({
+          endpoint: '/p11',
+          timeoutMs: 100,
+          backends: [
+            { host: slow.url, urlPattern: '/soon' },
+            { host: slow.url, urlPattern: '/late' },
+          ],
+        }),
+        endpoint({
+          endpoint: '/p12',
+          backends: [
+            { host: d, urlPattern: '/boom' },
+            { host: d, urlPattern: '/missing' },
+          ],
+        }),
         endpoint({
           endpoint: '/p13',
           sequential: true,
           sequentialPropagatedParams: ['resp0_propagated', 'resp2'],
           backends: [
             { host: d, urlPattern: '/seq0' },
-            { host: d, urlPattern: '/seq1/{resp0_array}/{resp0_int}/{resp0_string}/{resp0_bool}/{resp0_struct.foo}', group: 'one' },
+            {
+              host: d,
+              urlPattern:
+                '/seq1/{resp0_array}/{resp0_int}/{resp0_string}/{resp0_bool}/{resp0_struct.foo}',
+              group: 'one',
+            },
             { host: slow.url, urlPattern: '/two/{resp1_one.tupu}', encoding: 'no-op' },
             {
               host: d,
@@ -122,10 +174,16 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
         ...(['/supu', '/abc-incomplete', '/boom'] as const).map((u, i) =>
           endpoint({
             endpoint: `/p14/${i}`,
-            static: { strategy: 'incomplete', data: { 'new-1': true, 'new-2': { k1: 42 }, 'new-3': '42' } },
+            static: {
+              strategy: 'incomplete',
+              data: { 'new-1': true, 'new-2': { k1: 42 }, 'new-3': '42' },
+            },
             backends:
               u === '/abc-incomplete'
-                ? [{ host: d, urlPattern: '/supu' }, { host: d, urlPattern: '/boom' }]
+                ? [
+                    { host: d, urlPattern: '/supu' },
+                    { host: d, urlPattern: '/boom' },
+                  ]
                 : [{ host: d, urlPattern: u }],
           }),
         ),
@@ -140,7 +198,11 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
       ],
       {
         router: { returnErrorMsg: true },
-        deps: { plugins: fakePlugins({ modifiers: { capture: captureParams, incomplete: markIncomplete } }) },
+        deps: {
+          plugins: fakePlugins({
+            modifiers: { capture: captureParams, incomplete: markIncomplete },
+          }),
+        },
       },
     );
   });
@@ -173,7 +235,10 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
   });
 
   it('P5 mapping: top level only', async () => {
-    assert.equal(await body('/p5'), '{"SUPUUUUU":42,"TUPUUUUU":false,"a":{"b":true,"c":42,"d":"tupu"},"foo":"bar"}');
+    assert.equal(
+      await body('/p5'),
+      '{"SUPUUUUU":42,"TUPUUUUU":false,"a":{"b":true,"c":42,"d":"tupu"},"foo":"bar"}',
+    );
   });
 
   it('P6 target: object, nested, missing, not an object', async () => {
@@ -213,7 +278,10 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
     assert.equal(r.status, 200);
     assert.equal(r.body, '{"supu":42}');
     assert.equal(r.headers['x-krakend-completed'], 'false');
-    assert.ok(gw.errors().includes('[ENDPOINT: /p11] Error #0: context deadline exceeded'), gw.errors().join('\n'));
+    assert.ok(
+      gw.errors().includes('[ENDPOINT: /p11] Error #0: context deadline exceeded'),
+      gw.errors().join('\n'),
+    );
   });
 
   it('P12 every part failing: no data, both errors', async () => {
@@ -224,8 +292,16 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
       `invalid status code 500 [GET /boom]: ${data.url}/boom\ninvalid status code 404 [GET /missing]: ${data.url}/missing`,
     );
     const errs = gw.errors();
-    assert.ok(errs.includes(`[ENDPOINT: /p12] Error #0: invalid status code 500 [GET /boom]: ${data.url}/boom`));
-    assert.ok(errs.includes(`[ENDPOINT: /p12] Error #1: invalid status code 404 [GET /missing]: ${data.url}/missing`));
+    assert.ok(
+      errs.includes(
+        `[ENDPOINT: /p12] Error #0: invalid status code 500 [GET /boom]: ${data.url}/boom`,
+      ),
+    );
+    assert.ok(
+      errs.includes(
+        `[ENDPOINT: /p12] Error #1: invalid status code 404 [GET /missing]: ${data.url}/missing`,
+      ),
+    );
   });
 
   it('P13 sequential params: arrays joined, numbers, strings, bools, nested, propagated, full body', async () => {
@@ -251,7 +327,11 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
     assert.equal(failed.status, 200);
     assert.equal(failed.body, '{"new-1":true,"new-2":{"k1":42},"new-3":"42"}');
     assert.equal(failed.headers['x-krakend-completed'], 'false');
-    assert.ok(gw.errors().includes(`[ENDPOINT: /p14/2] invalid status code 500 [GET /boom]: ${data.url}/boom`));
+    assert.ok(
+      gw
+        .errors()
+        .includes(`[ENDPOINT: /p14/2] invalid status code 500 [GET /boom]: ${data.url}/boom`),
+    );
   });
 
   it('P15 decoders: number lexemes kept, collections, scalars', async () => {

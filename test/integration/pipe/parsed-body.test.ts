@@ -24,8 +24,17 @@ describe('bodies a host parser already read', () => {
       res.end(JSON.stringify({ body: body.toString(), type: req.headers['content-type'] ?? null }));
     });
     const endpoints = [
-      endpoint({ endpoint: '/json', method: 'POST', backends: [{ host: backend.url, urlPattern: '/' }] }),
-      endpoint({ endpoint: '/noop', method: 'POST', outputEncoding: 'no-op', backends: [{ host: backend.url, urlPattern: '/' }] }),
+      endpoint({
+        endpoint: '/json',
+        method: 'POST',
+        backends: [{ host: backend.url, urlPattern: '/' }],
+      }),
+      endpoint({
+        endpoint: '/noop',
+        method: 'POST',
+        outputEncoding: 'no-op',
+        backends: [{ host: backend.url, urlPattern: '/' }],
+      }),
     ];
     t = testDeps(config(endpoints));
     const handlers = endpoints.map((e) => createEndpointHandler(e, t.deps));

@@ -91,11 +91,35 @@ describe('streaming through no-op', () => {
       res.end(`${body.length} ${createHash('sha256').update(body).digest('hex')}`);
     });
     gw = await servePipe([
-      endpoint({ endpoint: '/events', outputEncoding: 'no-op', timeoutMs: 500, backends: [{ host: sse.url, urlPattern: '/events' }] }),
-      endpoint({ endpoint: '/forever', outputEncoding: 'no-op', timeoutMs: 500, backends: [{ host: sse.url, urlPattern: '/forever' }] }),
-      endpoint({ endpoint: '/slow-body', outputEncoding: 'no-op', timeoutMs: 200, backends: [{ host: sse.url, urlPattern: '/slow-body' }] }),
-      endpoint({ endpoint: '/upload', method: 'POST', outputEncoding: 'no-op', backends: [{ host: sink.url, urlPattern: '/upload' }] }),
-      endpoint({ endpoint: '/download', outputEncoding: 'no-op', backends: [{ host: sink.url, urlPattern: '/download' }] }),
+      endpoint({
+        endpoint: '/events',
+        outputEncoding: 'no-op',
+        timeoutMs: 500,
+        backends: [{ host: sse.url, urlPattern: '/events' }],
+      }),
+      endpoint({
+        endpoint: '/forever',
+        outputEncoding: 'no-op',
+        timeoutMs: 500,
+        backends: [{ host: sse.url, urlPattern: '/forever' }],
+      }),
+      endpoint({
+        endpoint: '/slow-body',
+        outputEncoding: 'no-op',
+        timeoutMs: 200,
+        backends: [{ host: sse.url, urlPattern: '/slow-body' }],
+      }),
+      endpoint({
+        endpoint: '/upload',
+        method: 'POST',
+        outputEncoding: 'no-op',
+        backends: [{ host: sink.url, urlPattern: '/upload' }],
+      }),
+      endpoint({
+        endpoint: '/download',
+        outputEncoding: 'no-op',
+        backends: [{ host: sink.url, urlPattern: '/download' }],
+      }),
     ]);
   });
 

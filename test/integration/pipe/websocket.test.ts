@@ -38,14 +38,20 @@ describe('WebSocket through a no-op endpoint', () => {
   before(async () => {
     wss.on('connection', (socket, req) => {
       handshake = req;
-      socket.on('message', (data, isBinary) => socket.send(isBinary ? data : `echo: ${data.toString()}`));
+      socket.on('message', (data, isBinary) =>
+        socket.send(isBinary ? data : `echo: ${data.toString()}`),
+      );
       socket.on('close', () => notifyClosed());
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     backendUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     gw = await servePipe([
-      endpoint({ endpoint: '/ws/{room}', outputEncoding: 'no-op', backends: [{ host: backendUrl, urlPattern: '/rooms/{room}' }] }),
+      endpoint({
+        endpoint: '/ws/{room}',
+        outputEncoding: 'no-op',
+        backends: [{ host: backendUrl, urlPattern: '/rooms/{room}' }],
+      }),
       endpoint({ endpoint: '/json', backends: [{ host: backendUrl, urlPattern: '/' }] }),
     ]);
   });
@@ -59,7 +65,9 @@ describe('WebSocket through a no-op endpoint', () => {
   });
 
   it('echoes messages both ways; the handshake headers reach the backend', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/ws/lobby`, { origin: 'http://app.example' });
+    const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/ws/lobby`, {
+      origin: 'http://app.example',
+    });
     await bounded(once(ws, 'open'), 2000, 'open');
     ws.send('hello');
     const [reply] = (await bounded(once(ws, 'message'), 2000, 'a reply')) as [Buffer];

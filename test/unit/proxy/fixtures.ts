@@ -1,5 +1,9 @@
 import type { Logger } from 'pino';
-import { createDispatchers, type BackendDispatchers, type EndpointDeps } from '../../../src/http/endpoint.js';
+import {
+  createDispatchers,
+  type BackendDispatchers,
+  type EndpointDeps,
+} from '../../../src/http/endpoint.js';
 import type {
   ResolvedBackend,
   ResolvedConfig,
@@ -167,7 +171,10 @@ export function testDeps(
 }
 
 export interface FakePlugins {
-  modifiers?: Record<string, { factory: (extra: Record<string, unknown>) => unknown; request?: boolean; response?: boolean }>;
+  modifiers?: Record<
+    string,
+    { factory: (extra: Record<string, unknown>) => unknown; request?: boolean; response?: boolean }
+  >;
   clients?: Record<string, (ctx: unknown, extra: Record<string, unknown>) => unknown>;
 }
 
@@ -176,18 +183,36 @@ export function fakePlugins(input: FakePlugins): PluginRegistry {
   const controller = new AbortController();
   const noop = (): void => {};
   const logger = {
-    Debug: noop, Info: noop, Warning: noop, Error: noop, Critical: noop, Fatal: noop,
-    trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop,
+    Debug: noop,
+    Info: noop,
+    Warning: noop,
+    Error: noop,
+    Critical: noop,
+    Fatal: noop,
+    trace: noop,
+    debug: noop,
+    info: noop,
+    warn: noop,
+    error: noop,
+    fatal: noop,
   };
   return {
     handlers: new Map(),
     clients: new Map(
-      Object.entries(input.clients ?? {}).map(([name, factory]) => [name, { factory: factory as never, file: 'fake.ts' }]),
+      Object.entries(input.clients ?? {}).map(([name, factory]) => [
+        name,
+        { factory: factory as never, file: 'fake.ts' },
+      ]),
     ),
     modifiers: new Map(
       Object.entries(input.modifiers ?? {}).map(([name, m]) => [
         name,
-        { factory: m.factory as never, request: m.request === true, response: m.response === true, file: 'fake.ts' },
+        {
+          factory: m.factory as never,
+          request: m.request === true,
+          response: m.response === true,
+          file: 'fake.ts',
+        },
       ]),
     ),
     files: [],

@@ -6,9 +6,14 @@ import { toXml } from '../../../src/encoding/mxj.js';
 
 describe('Go JSON', () => {
   it('P15 number lexemes survive a decode/encode round trip', () => {
-    const v = parseJson('{"foo":"bar","supu":false,"tupu":4.20,"big":12345678901234567890,"e":1e3,"n":-0}');
+    const v = parseJson(
+      '{"foo":"bar","supu":false,"tupu":4.20,"big":12345678901234567890,"e":1e3,"n":-0}',
+    );
     assert.ok((v as Record<string, unknown>)['tupu'] instanceof RawNumber);
-    assert.equal(stringifyGo(v), '{"big":12345678901234567890,"e":1e3,"foo":"bar","n":-0,"supu":false,"tupu":4.20}');
+    assert.equal(
+      stringifyGo(v),
+      '{"big":12345678901234567890,"e":1e3,"foo":"bar","n":-0,"supu":false,"tupu":4.20}',
+    );
   });
 
   it('only the first value is read; trailing bytes are ignored', () => {
@@ -19,7 +24,10 @@ describe('Go JSON', () => {
   });
 
   it('a forged sentinel string stays a string', () => {
-    const v = parseJson('{"a":"\\u0000deadbeef0000:1,\\"x\\":2","b":1.50}') as Record<string, unknown>;
+    const v = parseJson('{"a":"\\u0000deadbeef0000:1,\\"x\\":2","b":1.50}') as Record<
+      string,
+      unknown
+    >;
     assert.equal(typeof v['a'], 'string');
     assert.equal(stringifyGo(v), '{"a":"\\u0000deadbeef0000:1,\\"x\\":2","b":1.50}');
   });
@@ -35,10 +43,16 @@ describe('Go JSON', () => {
   });
 
   it('output: sorted keys, HTML-safe escapes, invalid UTF-16 replaced, struct order kept', () => {
-    assert.equal(stringifyGo({ b: '<a&b>', a: '\u2028\u2029' }), '{"a":"\\u2028\\u2029","b":"\\u003ca\\u0026b\\u003e"}');
+    assert.equal(
+      stringifyGo({ b: '<a&b>', a: '\u2028\u2029' }),
+      '{"a":"\\u2028\\u2029","b":"\\u003ca\\u0026b\\u003e"}',
+    );
     assert.equal(stringifyGo({ s: 'x\ud800y' }), '{"s":"x\ufffdy"}');
     assert.equal(stringifyGo(goStruct({ z: 1, a: 2 })), '{"z":1,"a":2}');
-    assert.equal(stringifyGo({ f: 1.5, g: 1e21, n: null, u: undefined }), '{"f":1.5,"g":1e+21,"n":null}');
+    assert.equal(
+      stringifyGo({ f: 1.5, g: 1e21, n: null, u: undefined }),
+      '{"f":1.5,"g":1e+21,"n":null}',
+    );
   });
 
   it('decoders per encoding', () => {

@@ -5,7 +5,10 @@ import { negotiate } from '../../../src/http/render.js';
 
 describe('query strings and negotiation', () => {
   it("Go's ParseQuery: + is a space, bad escapes and ; pairs dropped, order kept", () => {
-    assert.deepEqual({ ...parseQuery('a=1&b=x+y&c=%zz&d;e=1&a=2&f') }, { a: ['1', '2'], b: ['x y'], f: [''] });
+    assert.deepEqual(
+      { ...parseQuery('a=1&b=x+y&c=%zz&d;e=1&a=2&f') },
+      { a: ['1', '2'], b: ['x y'], f: [''] },
+    );
   });
 
   it("Go's Values.Encode: sorted keys, QueryEscape", () => {

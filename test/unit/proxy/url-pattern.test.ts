@@ -3,7 +3,11 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { wellFormed } from '../../../src/encoding/go-json.js';
 import { splitUrl } from '../../../src/proxy/backend-call.js';
-import { compileUrlPattern, escapePathValue, toLuraTemplate } from '../../../src/proxy/url-pattern.js';
+import {
+  compileUrlPattern,
+  escapePathValue,
+  toLuraTemplate,
+} from '../../../src/proxy/url-pattern.js';
 
 const src = (params: Record<string, string>) => ({ params, headers: {}, query: {} });
 
@@ -16,7 +20,8 @@ describe('url_pattern substitution', () => {
       ['/a/{supu}/foo/{foo}', '/a/42/foo/bar'],
       ['/a', '/a'],
     ];
-    for (const [pattern, want] of cases) assert.equal(compileUrlPattern(pattern).render(src(params)), want);
+    for (const [pattern, want] of cases)
+      assert.equal(compileUrlPattern(pattern).render(src(params)), want);
   });
 
   it("C8 lura's internal template form for error messages", () => {
@@ -25,7 +30,10 @@ describe('url_pattern substitution', () => {
       toLuraTemplate('/supu/{tupu_56}{supu-5t6}?a={foo}&b={foo}'),
       '/supu/{{.Tupu_56}}{{.Supu-5t6}}?a={{.Foo}}&b={{.Foo}}',
     );
-    assert.equal(toLuraTemplate('/{resp0_x}/{tupu1}/{JWT.foo}'), '/{{.Resp0_x}}/{{.Tupu1}}/{{.JWT.foo}}');
+    assert.equal(
+      toLuraTemplate('/{resp0_x}/{tupu1}/{JWT.foo}'),
+      '/{{.Resp0_x}}/{{.Tupu1}}/{{.JWT.foo}}',
+    );
   });
 
   it('a missing sequential value stays literal, percent-encoded', () => {

@@ -1,0 +1,297 @@
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import type { Dispatcher } from 'undici';
+import { flattenHeaders, IDEMPOTENT, RESET_CODES, splitUrl } from './backend-call.js';
+import type { PipeDeps } from './deps.js';
+import {
+  contextCanceled,
+  deadlineExceeded,
+  errorBody,
+  errorStatus,
+  networkError,
+  toError,
+} from './errors.js';
+import { scanRawHeaders, writeRawHead } from './raw-headers.js';
+import { MAX_REDIRECTS, nextRedirect, SENSITIVE_ON_HOST_CHANGE } from './redirect.js';
+import type { HeaderMap } from './types.js';
+
+/**
+ * One no-op exchange as a raw undici dispatch handler (the legacy callbacks undici calls without
+ * a wrapper): response headers are filtered and written once, body chunks go straight to the
+ * client with backpressure, redirects are followed as Go does, and every failure ends in an
+ * answer (500 before the headers) or a closed client connection (after them).
+ */
+export interface CallShared {
+  deps: PipeDeps;
+  prefix: string;
+  timeoutMs: number;
+  returnErrorMsg: boolean;
+  followRedirects: boolean;
+  /** A static proxy whose strategy matches a failure: answer 200 with no body instead. */
+  staticOnError: boolean;
+  method: string;
+  observe: boolean;
+}
+
+const kCall = Symbol('krakend-connect.passthrough');
+
+type CallResponse = ServerResponse & { [kCall]?: PassthroughCall };
+
+/** Registers the call on its response with shared listeners (no per-request closures). */
+export function attachCall(res: ServerResponse, call: PassthroughCall): void {
+  (res as CallResponse)[kCall] = call;
+  res.on('close', onClientClose);
+  res.on('drain', onClientDrain);
+}
+
+function onClientClose(this: CallResponse): void {
+  const call = this[kCall];
+  if (call && !this.writableFinished) call.clientGone();
+}
+
+function onClientDrain(this: CallResponse): void {
+  this[kCall]?.resumeBackend();
+}
+
+/** One proxied exchange: an undici (legacy) dispatch handler. */
+export class PassthroughCall implements Dispatcher.DispatchHandler {
+  private abortFn: ((err?: Error) => void) | undefined;
+  private resume: (() => void) | undefined;
+  private gone = false;
+  private headersDone = false;
+  private redirect:
+    { url: string; method: string; keepBody: boolean; referer?: string } | undefined;
+  private gunzip: Gunzip | undefined;
+  private hops = 0;
+  private started = 0;
+  private askedGzip: boolean;
+  private retried = false;
+  private redirectFrom = '';
+  private redirectReferer: string | undefined;
+
+  constructor(
+    private readonly s: CallShared,
+    private readonly res: CallResponse,
+    /** Known origin and raw path of the first hop (redirect hops are parsed from their URL). */
+    private first: { origin: string; path: string } | undefined,
+    private url: string,
+    private method: string,
+    private readonly headers: HeaderMap,
+    private body: Readable | Buffer | null,
+  ) {
+    this.askedGzip = headers['Accept-Encoding'] === undefined && headers['Range'] === undefined;
+  }
+
+  start(): void {
+    if (this.s.observe) this.started = performance.now();
+    let origin: string;
+    let path: string;
+    try {
+      ({ origin, path } = this.first ?? splitUrl(this.url));
+      this.first = undefined;
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    const sendHeaders = this.hops === 0 ? flattenHeaders(this.headers) : this.redirectHeaders();
+    if (this.askedGzip) sendHeaders.push('Accept-Encoding', 'gzip');
+    let dispatcher: Dispatcher;
+    try {
+      dispatcher = this.s.deps.dispatchers.get(origin);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    dispatcher.dispatch(
+      {
+        origin,
+        path,
+        method: this.method as Dispatcher.HttpMethod,
+        headers: sendHeaders,
+        body: this.body,
+        headersTimeout: this.s.timeoutMs,
+        bodyTimeout: 0,
+      },
+      this,
+    );
+  }
+
+  private redirectHeaders(): string[] {
+    const out: string[] = [];
+    let sameHost = true;
+    try {
+      sameHost = new URL(this.url).host === new URL(this.redirectFrom).host;
+    } catch {
+      sameHost = false;
+    }
+    let referer = false;
+    for (const k in this.headers) {
+      if (!sameHost && SENSITIVE_ON_HOST_CHANGE.has(k)) continue;
+      if (k === 'Referer') referer = true;
+      for (const v of this.headers[k]!) out.push(k, v);
+    }
+    if (!referer && this.redirectReferer) out.push('Referer', this.redirectReferer);
+    return out;
+  }
+
+  clientGone(): void {
+    this.gone = true;
+    this.abortFn?.(contextCanceled());
+    this.gunzip?.destroy();
+  }
+
+  resumeBackend(): void {
+    this.resume?.();
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abortFn = abort;
+    if (this.gone) abort(contextCanceled());
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true;
+    this.resume = resume;
+    const res = this.res;
+    const head = scanRawHeaders(rawHeaders, this.askedGzip);
+    if (this.s.followRedirects && head.location !== undefined) {
+      const sentBody = this.body !== null;
+      let step;
+      try {
+        step = nextRedirect(statusCode, this.method, this.url, head.location, sentBody, !sentBody);
+      } catch (err) {
+        this.fail(err);
+        return false;
+      }
+      if (step) {
+        this.record(statusCode);
+        this.redirect = step;
+        return true;
+      }
+    }
+    this.record(statusCode);
+    try {
+      writeRawHead(res, statusCode, head);
+    } catch (err) {
+      this.fail(err);
+      return false;
+    }
+    this.headersDone = true;
+    if (head.gzip) {
+      const gunzip = (this.gunzip = createGunzip());
+      gunzip.on('error', () => {
+        this.abortFn?.();
+        res.destroy();
+      });
+      gunzip.on('drain', () => this.resume?.());
+      gunzip.pipe(res);
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.redirect) return true;
+    if (this.gunzip) return this.gunzip.write(chunk);
+    return this.res.write(chunk);
+  }
+
+  onComplete(): void {
+    const step = this.redirect;
+    if (step) {
+      this.redirect = undefined;
+      if (++this.hops >= MAX_REDIRECTS) {
+        this.fail(networkError(this.s.method, step.url, new Error('stopped after 10 redirects')));
+        return;
+      }
+      this.redirectFrom = this.url;
+      this.redirectReferer = step.referer;
+      this.url = step.url;
+      this.method = step.method;
+      if (!step.keepBody) this.body = null;
+      this.abortFn = undefined;
+      if (this.gone) return;
+      this.start();
+      return;
+    }
+    if (this.gunzip) this.gunzip.end();
+    else this.res.end();
+  }
+
+  onError(err: Error): void {
+    if (this.gone) {
+      this.res.destroy();
+      return;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (this.canRetry(code)) {
+      this.retried = true;
+      this.abortFn = undefined;
+      this.start();
+      return;
+    }
+    const e = code === 'UND_ERR_HEADERS_TIMEOUT' ? deadlineExceeded() : err;
+    if (this.headersDone) {
+      this.s.deps.logger.error(`${this.s.prefix} ${toError(e).message}`);
+      this.gunzip?.destroy();
+      this.res.destroy();
+      return;
+    }
+    this.fail(e === err ? networkError(this.s.method, this.url, err) : e);
+  }
+
+  /** A reused socket the backend closed as we wrote: a bodiless idempotent call can go again. */
+  private canRetry(code: string | undefined): boolean {
+    return (
+      !this.retried &&
+      !this.headersDone &&
+      this.redirect === undefined &&
+      this.body === null &&
+      code !== undefined &&
+      RESET_CODES.has(code) &&
+      IDEMPOTENT.has(this.method)
+    );
+  }
+
+  private record(status: number, error?: string): void {
+    if (!this.s.observe) return;
+    const ms = performance.now() - this.started;
+    try {
+      this.s.deps.onBackendCall!({
+        method: this.method,
+        url: this.url,
+        status,
+        ms,
+        error,
+        source: 'live',
+      });
+    } catch {
+      // observers never break a request
+    }
+  }
+
+  /** An answer before any backend header reached the client: KrakenD's 500 (DECISIONS.md 12). */
+  private fail(err: unknown): void {
+    const e = toError(err);
+    this.record(0, e.message);
+    this.s.deps.logger.error(`${this.s.prefix} ${e.message}`);
+    const res = this.res;
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    if (this.s.staticOnError) {
+      res.statusCode = 200;
+      res.end();
+      return;
+    }
+    res.statusCode = errorStatus(e);
+    if (!this.s.returnErrorMsg) {
+      res.end();
+      return;
+    }
+    const { body, contentType } = errorBody(e);
+    res.setHeader('Content-Type', contentType ?? 'text/plain; charset=utf-8');
+    res.end(body);
+  }
+}
