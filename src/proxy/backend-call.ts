@@ -46,9 +46,17 @@ export const IDEMPOTENT: ReadonlySet<string> = new Set([
 ]);
 export const RESET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
-export function flattenHeaders(headers: HeaderMap): string[] {
+/**
+ * The header list for undici. A forwarded `Content-Length` only frames the client's own stream;
+ * a buffered (possibly rewritten) or absent body gets its length from undici.
+ */
+export function flattenHeaders(headers: HeaderMap, body: RequestBody = null): string[] {
+  const streamed = body !== null && !Buffer.isBuffer(body);
   const out: string[] = [];
-  for (const k in headers) for (const v of headers[k]!) out.push(k, v);
+  for (const k in headers) {
+    if (k === 'Content-Length' && !streamed) continue;
+    for (const v of headers[k]!) out.push(k, v);
+  }
   return out;
 }
 
@@ -122,7 +130,7 @@ export async function callBackend(
   let headers = original;
   for (let hop = 0; ; hop++) {
     const { origin, path } = splitUrl(url);
-    const sendHeaders = flattenHeaders(headers);
+    const sendHeaders = flattenHeaders(headers, body);
     if (askGzip) sendHeaders.push('Accept-Encoding', 'gzip');
     const retryable = IDEMPOTENT.has(method) && (body === null || Buffer.isBuffer(body));
     let res: Dispatcher.ResponseData;

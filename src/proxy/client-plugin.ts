@@ -39,7 +39,7 @@ function pluginConfig(backend: ResolvedBackend): Record<string, unknown> | undef
 
 function toRequest(call: BackendCall): Request {
   const headers = new Headers();
-  const flat = flattenHeaders(call.headers);
+  const flat = flattenHeaders(call.headers, call.body);
   for (let i = 0; i < flat.length; i += 2) headers.append(flat[i]!, flat[i + 1]!);
   const withBody = call.body !== null && call.method !== 'GET' && call.method !== 'HEAD';
   const body = !withBody

@@ -36,13 +36,12 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'http2-settings',
 ]);
 
-/** Request headers the gateway itself owns on the way out. */
-export const NEVER_FORWARDED: ReadonlySet<string> = new Set([
-  ...HOP_BY_HOP,
-  'host',
-  'content-length',
-  'expect',
-]);
+/**
+ * Request headers the gateway itself owns on the way out. `Content-Length` may pass when listed
+ * (lura then sends a streamed body with that length instead of chunked); it is dropped again
+ * whenever the body is not the client's stream.
+ */
+export const NEVER_FORWARDED: ReadonlySet<string> = new Set([...HOP_BY_HOP, 'host', 'expect']);
 
 /** The lower-case names a `Connection` header lists (they are hop-by-hop too). */
 export function connectionListed(value: string | string[] | undefined): Set<string> | undefined {

@@ -94,7 +94,8 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
       this.fail(err);
       return;
     }
-    const sendHeaders = this.hops === 0 ? flattenHeaders(this.headers) : this.redirectHeaders();
+    const sendHeaders =
+      this.hops === 0 ? flattenHeaders(this.headers, this.body) : this.redirectHeaders();
     if (this.askedGzip) sendHeaders.push('Accept-Encoding', 'gzip');
     let dispatcher: Dispatcher;
     try {
@@ -127,6 +128,7 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
     }
     let referer = false;
     for (const k in this.headers) {
+      if (k === 'Content-Length' && (this.body === null || Buffer.isBuffer(this.body))) continue;
       if (!sameHost && SENSITIVE_ON_HOST_CHANGE.has(k)) continue;
       if (k === 'Referer') referer = true;
       for (const v of this.headers[k]!) out.push(k, v);

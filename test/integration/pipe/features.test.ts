@@ -193,6 +193,13 @@ describe('pipe features', () => {
         method: 'POST',
         backends: [{ host: a.url, urlPattern: '/body' }],
       }),
+      endpoint({
+        endpoint: '/cl-all',
+        method: 'POST',
+        outputEncoding: 'no-op',
+        inputHeaders: ['*'],
+        backends: [{ host: a.url, urlPattern: '/cl' }],
+      }),
     ];
     gw = await servePipe(endpoints, {
       router: { returnErrorMsg: true },
@@ -346,6 +353,15 @@ describe('pipe features', () => {
 
   it('cache_ttl under a second still sends max-age=0', async () => {
     assert.equal((await get('/cache')).headers['cache-control'], 'public, max-age=0');
+  });
+
+  it('a forwarded Content-Length frames the streamed body (lura sets ContentLength from it)', async () => {
+    const body = Buffer.alloc(256 * 1024, 1);
+    await get('/cl-all', { method: 'POST', body });
+    const all = a.seen.at(-1)!;
+    assert.equal(all.headers['content-length'], String(body.length));
+    assert.equal(all.headers['transfer-encoding'], undefined);
+    assert.equal(all.body.length, body.length);
   });
 
   it('backend calls are recorded with method, url, status and source', async () => {
