@@ -157,7 +157,10 @@ export interface KrakendServerHandler {
  * @example
  * const app = next({ dev });
  * await app.prepare();
- * const handler = await withKrakend(app.getRequestHandler(), { config: './krakend.json', prefix: '/gw' });
+ * const handler = await withKrakend(app.getRequestHandler(), {
+ *   config: './krakend.json',
+ *   prefix: '/gw',
+ * });
  * handler.attach(createServer(handler)).listen(3000);
  * @since 0.1.0
  */
@@ -166,7 +169,9 @@ export async function withKrakend(
   options: KrakendNextOptions,
 ): Promise<KrakendServerHandler> {
   const { prefix = '', ...gatewayOptions } = options;
-  const gateway = (await loadCore()).createGateway(gatewayOptions);
+  // The same gateway as the routes with these options, if the app has any: one watcher, one log.
+  const gateway = sharedGateway(gatewayOptions, (await loadCore()).createGateway);
+  const close = () => releaseGateway(gatewayOptions);
   trackReady(gateway);
 
   function krakendServerHandler(req: IncomingMessage, res: ServerResponse): void {
@@ -194,10 +199,10 @@ export async function withKrakend(
       return served;
     },
     attach<S extends EventEmitter>(server: S): S {
-      attachServer(gateway, server, { path: prefix });
+      attachServer(gateway, server, { path: prefix }, close);
       return server;
     },
-    close: () => gateway.close(),
+    close,
   });
   return handler;
 }

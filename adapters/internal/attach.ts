@@ -38,23 +38,32 @@ const NOT_FOUND =
 /**
  * Wires WebSocket upgrades and closes the gateway when the server closes. Idempotent per server.
  */
-export function attachServer(gateway: Gateway, server: Attachable, options: AttachOptions = {}) {
+export function attachServer(
+  gateway: Gateway,
+  server: Attachable,
+  options: AttachOptions = {},
+  close: () => Promise<void> = () => gateway.close(),
+) {
   const seen = attached.get(gateway) ?? new WeakSet<Attachable>();
   attached.set(gateway, seen);
   if (seen.has(server)) return;
   seen.add(server);
   const onUpgrade = upgradeUnder(gateway, server, options.path);
   server.on('upgrade', onUpgrade);
-  closeWith(gateway, server);
+  closeWith(gateway, server, close);
 }
 
 /** Closes the gateway with the server (without wiring upgrades). */
-export function closeWith(gateway: Gateway, server: Attachable): void {
+export function closeWith(
+  gateway: Gateway,
+  server: Attachable,
+  close: () => Promise<void> = () => gateway.close(),
+): void {
   const seen = closers.get(gateway) ?? new WeakSet<Attachable>();
   closers.set(gateway, seen);
   if (seen.has(server)) return;
   seen.add(server);
-  server.once('close', () => void gateway.close());
+  server.once('close', () => void close());
 }
 
 const attached = new WeakMap<Gateway, WeakSet<Attachable>>();

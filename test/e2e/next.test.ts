@@ -172,6 +172,13 @@ describe('next build, then next start and the custom server', () => {
       assert.match(missing.body, /This page could not be found|404/);
       const pages = await request(`${customUrl}/api/users/8`);
       assert.deepEqual(JSON.parse(pages.body), { id: '8', name: 'User 8' });
+      const app = await request(`${customUrl}/app-api/users/9`);
+      assert.deepEqual(JSON.parse(app.body), { id: '9', name: 'User 9' });
+    });
+
+    test('the custom server and the routes share one gateway', () => {
+      const loads = custom.output().match(/endpoints loaded/g) ?? [];
+      assert.equal(loads.length, 1, custom.output());
     });
   });
 });
