@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { writeGatewayConfigs } from './lib/configs.js';
-import { compare, get } from './lib/precheck.js';
+import { checkLog, compare, get } from './lib/precheck.js';
 import { SCENARIOS } from './lib/scenarios.js';
 import { SERVER_KINDS, startServer, unavailable, type ServerContext } from './lib/servers.js';
 import { corpusConfig, measureStartup } from './lib/startup.js';
@@ -39,6 +39,7 @@ describe('bench pre-check', { timeout: 50_000 }, () => {
       const server = await startServer(kind, ctx, `check-${kind}`);
       try {
         for (const s of scenarios) {
+          assert.deepEqual(checkLog(server.logFile, s.logIncludes), [], s.name);
           const problems = compare(await get(`${server.url}${s.path}`), s.expect);
           assert.deepEqual(problems, [], `${s.name}`);
         }

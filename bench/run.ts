@@ -1,23 +1,26 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeGatewayConfigs } from './lib/configs.js';
-import { load, type LoadOptions } from './lib/load.js';
-import { precheck } from './lib/precheck.js';
+import type { LoadOptions } from './lib/load.js';
+import { performanceDoc } from './lib/performance-doc.js';
 import { spawnServer } from './lib/process.js';
 import { addRatios, evaluateTargets, machine, markdown, type ScenarioOutcome } from './lib/report.js';
-import { SCENARIOS, type Scenario } from './lib/scenarios.js';
-import { startServer, unavailable, type ServerContext, type ServerKind } from './lib/servers.js';
+import { combineRounds, runScenario, slug } from './lib/run-scenario.js';
+import { SCENARIOS } from './lib/scenarios.js';
+import type { ServerContext } from './lib/servers.js';
 import { corpusConfig, measureStartup, type StartupResult } from './lib/startup.js';
 
 const USAGE = `npm run bench -- [options]
   -d, --duration S      seconds measured per scenario (default 5)
   -c, --connections N   autocannon connections (default 32)
   -w, --warmup S        seconds of unmeasured load first (default 1)
+  -r, --rounds N        run every scenario N times, interleaved; report the median (default 1)
   --only TEXT           run the scenarios whose name contains TEXT (repeatable)
-  --cpu-prof            write a CPU profile of each gateway process to bench/results/profiles/
+  --cpu-prof            write a CPU profile of each Node server to bench/results/profiles/
+                        (summarise with: node --import tsx bench/profile.ts FILE --inclusive)
   --startup-runs N      start-up measurements of the corpus config (default 5; 0 skips)
   --docs                also write the table to docs/performance.md
   --keep                keep the temp dir (configs, server logs)`;
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     duration: { type: 'string', short: 'd', default: '5' },
     connections: { type: 'string', short: 'c', default: '32' },
     warmup: { type: 'string', short: 'w', default: '1' },
+    rounds: { type: 'string', short: 'r', default: '1' },
     only: { type: 'string', multiple: true },
     'cpu-prof': { type: 'boolean', default: false },
     'startup-runs': { type: 'string', default: '5' },
@@ -53,15 +57,15 @@ const options: LoadOptions = {
   connections: num('connections', values.connections, 1),
   warmup: num('warmup', values.warmup, 0),
 };
+const rounds = num('rounds', values.rounds, 1);
 const startupRuns = num('startup-runs', values['startup-runs'], 0);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, 'bench', 'results');
-const profiles = join(results, 'profiles');
+const profiles = values['cpu-prof'] ? join(results, 'profiles') : undefined;
 mkdirSync(results, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), 'kc-bench-'));
 const m = machine();
-const slug = (s: Scenario) => s.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
 const selected = SCENARIOS.filter((s) => !values.only || values.only.some((o) => s.name.includes(o)));
 
 const backend = await spawnServer(process.execPath, ['--import', 'tsx', join(root, 'bench', 'targets', 'backend.ts')], {
@@ -73,21 +77,28 @@ const ctx: ServerContext = {
   dir,
   backendUrl: backend.url,
   configs: writeGatewayConfigs(dir, backend.url),
-  nodeArgs: values['cpu-prof']
-    ? (kind: ServerKind, label: string) =>
-        kind === 'gateway' || kind === 'gateway-plugins' || kind === 'express-adapter'
-          ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`, `--cpu-prof-name=${label}.cpuprofile`]
-          : []
-    : undefined,
+  nodeArgs: profiles ? (_kind, label) => ['--cpu-prof', `--cpu-prof-dir=${join(profiles, label)}`] : undefined,
 };
+const settings = { load: options, profiles, keepLogs: values.keep };
 
-console.log(`backend ${backend.url}; ${selected.length} scenarios, c=${options.connections}, ${options.duration} s each`);
-const outcomes: ScenarioOutcome[] = [];
+console.log(
+  `backend ${backend.url}; ${selected.length} scenarios × ${rounds} round(s), c=${options.connections}, ` +
+    `${options.warmup} s warm-up + ${options.duration} s each`,
+);
+const byScenario = new Map(selected.map((s) => [s, [] as ScenarioOutcome[]]));
 try {
-  for (const scenario of selected) outcomes.push(await runScenario(scenario));
+  for (let round = 1; round <= rounds; round++) {
+    for (const scenario of selected) {
+      const label = rounds > 1 ? `${slug(scenario)}-r${round}` : slug(scenario);
+      const outcome = await runScenario(scenario, ctx, settings, label);
+      byScenario.get(scenario)?.push(outcome);
+      console.log(`${scenario.name}${rounds > 1 ? ` (round ${round})` : ''}: ${describe(outcome)}`);
+    }
+  }
 } finally {
   await backend.stop();
 }
+const outcomes = [...byScenario.values()].map(combineRounds);
 
 let startup: StartupResult | undefined;
 const corpus = corpusConfig(root);
@@ -106,12 +117,12 @@ if (startupRuns > 0 && !values.only) {
 
 addRatios(outcomes);
 const targets = evaluateTargets(outcomes, startup);
-const table = markdown(outcomes, targets, startup, m, options);
+const table = markdown(outcomes, targets, startup, m, options, rounds);
 console.log(`\n${table}`);
 const report = {
   date: new Date().toISOString(),
   machine: m,
-  options,
+  options: { ...options, rounds },
   scenarios: outcomes.map((o) => ({
     name: o.scenario.name,
     server: o.scenario.server,
@@ -121,6 +132,7 @@ const report = {
     vsNginx: o.vsNginx,
     vsHpm: o.vsHpm,
     logLines: o.logLines,
+    rounds: o.rounds,
     ...o.result,
   })),
   startup: startup && { ...startup, config: relative(root, startup.config) },
@@ -133,62 +145,12 @@ console.log(`wrote ${relative(root, join(results, 'bench.json'))}${values.docs ?
 if (values.keep) console.log(`kept ${dir}`);
 else rmSync(dir, { recursive: true, force: true });
 
-async function runScenario(scenario: Scenario): Promise<ScenarioOutcome> {
-  const why = unavailable(scenario.server, root);
-  if (why) {
-    console.log(`${scenario.name}: skipped, ${why}`);
-    return { scenario, status: 'skipped', note: why };
-  }
-  const url = () => `${server.url}${scenario.path}`;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  try {
-    server = await startServer(scenario.server, ctx, slug(scenario));
-  } catch (err) {
-    console.log(`${scenario.name}: failed to start: ${(err as Error).message}`);
-    return { scenario, status: 'failed', note: `did not start: ${(err as Error).message}` };
-  }
-  try {
-    await precheck(url(), scenario.expect);
-    const result = await load(url(), options);
-    // The answer must still be right after the load, not only before it.
-    await precheck(url(), scenario.expect);
-    await server.stop();
-    const logLines = scenario.group === 'gateway' ? countLogLines(server.logFile) : undefined;
-    console.log(
-      `${scenario.name}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
-        `${result.errors} errors${logLines === undefined ? '' : `, ${logLines} log lines`}`,
-    );
-    return { scenario, status: 'ok', result, logLines };
-  } catch (err) {
-    console.log(`${scenario.name}: failed: ${(err as Error).message}`);
-    return { scenario, status: 'failed', note: (err as Error).message };
-  } finally {
-    await server.stop();
-  }
-}
-
-/** The gateway's log lines (its access log at info is part of what is measured), then drop the file. */
-function countLogLines(file: string): number | undefined {
-  try {
-    const lines = readFileSync(file, 'utf8').split('\n').length - 1;
-    if (!values.keep) rmSync(file, { force: true });
-    return lines;
-  } catch {
-    return undefined;
-  }
-}
-
-function performanceDoc(body: string): string {
-  return `# Performance
-
-Measured by \`npm run bench\` (\`bench/run.ts\`): every server in its own process on 127.0.0.1, one
-shared keep-alive backend (\`bench/targets/backend.ts\`: \`/small\` is 210 bytes of JSON, \`/big\`
-100 KB), a correctness pre-check of each answer before and after its load, then autocannon with
-fixed connections and duration. nginx is Debian's, one worker, upstream keep-alive, no access log.
-The gateway runs through its CLI (\`krakend-connect run\`, pino at info, one access-log line per
-request, written to a file); "in Express" mounts it with \`krakend-connect/express\`. Ratios are
-req/s divided by nginx's and http-proxy-middleware's (HPM 3 on Express 5 with its defaults) on the
-same backend path. One run on a shared machine: expect a few percent of noise between runs.
-
-${body}`;
+function describe(o: ScenarioOutcome): string {
+  if (!o.result) return `${o.status}: ${o.note}`;
+  const r = o.result;
+  return (
+    `${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.errors} errors` +
+    `${r.cpuUsPerReq === undefined ? '' : `, ${r.cpuUsPerReq} µs CPU/req`}` +
+    `${o.logLines === undefined ? '' : `, ${o.logLines} log lines`}`
+  );
 }

@@ -52,13 +52,23 @@ export interface LoadResult {
   detail: { errors: number; timeouts: number; non2xx: number; resets: number };
   /** Mean response bytes per second. */
   bytesPerSec: number;
+  /** Server CPU time (user + system) per request during the measured run, µs. */
+  cpuUsPerReq?: number;
 }
 
-/** autocannon with fixed connections and duration, one request per connection at a time. */
-export async function load(url: string, options: LoadOptions): Promise<LoadResult> {
+/**
+ * autocannon with fixed connections and duration, one request per connection at a time.
+ * `cpuMs` reads the server's CPU time, sampled around the measured run only.
+ */
+export async function load(url: string, options: LoadOptions, cpuMs?: () => number | undefined): Promise<LoadResult> {
   const base = { url, connections: options.connections, pipelining: 1, timeout: 10 };
   if (options.warmup > 0) await autocannon({ ...base, duration: options.warmup });
+  const cpuBefore = cpuMs?.();
   const r = await autocannon({ ...base, duration: options.duration });
+  const cpuAfter = cpuMs?.();
+  const cpu = cpuBefore !== undefined && cpuAfter !== undefined && r.requests.total > 0
+    ? Math.round(((cpuAfter - cpuBefore) * 1000) / r.requests.total)
+    : undefined;
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -69,5 +79,6 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
     errors: r.errors + r.non2xx,
     detail: { errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, resets: r.resets },
     bytesPerSec: r.throughput.average,
+    cpuUsPerReq: cpu,
   };
 }

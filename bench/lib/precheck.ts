@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 
 export interface Expectation {
@@ -66,4 +67,11 @@ export async function precheck(url: string, expect: Expectation): Promise<Answer
 function preview(body: Buffer): string {
   const text = body.toString('utf8');
   return JSON.stringify(text.length > 300 ? `${text.slice(0, 300)}…` : text);
+}
+
+/** The problems with a server's log: each of `texts` must appear in it. */
+export function checkLog(logFile: string, texts: readonly string[] = []): string[] {
+  if (texts.length === 0) return [];
+  const log = readFileSync(logFile, 'utf8');
+  return texts.filter((t) => !log.includes(t)).map((t) => `the log of ${logFile} lacks ${JSON.stringify(t)}`);
 }

@@ -13,6 +13,8 @@ export interface ScenarioOutcome {
   vsHpm?: number;
   /** Lines the server logged during its run (the gateway's access log is part of the cost). */
   logLines?: number;
+  /** req/s of each round, when the scenario ran more than once. */
+  rounds?: number[];
 }
 
 export interface Target {
@@ -107,20 +109,22 @@ export function markdown(
   startup: StartupResult | undefined,
   m: Machine,
   options: LoadOptions,
+  rounds = 1,
 ): string {
   const lines = [
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, Linux ${m.kernel}` +
       ` (load average ${m.loadAvg} at start). autocannon: ${options.connections} connections,` +
-      ` ${options.duration} s per scenario after ${options.warmup} s warm-up, load generator on the same machine.`,
+      ` ${options.duration} s per scenario after ${options.warmup} s warm-up` +
+      `${rounds > 1 ? `, median of ${rounds} interleaved rounds` : ''}, load generator on the same machine.`,
     '',
-    '| scenario | req/s | × nginx | × HPM | p50 ms | p99 ms | errors | note |',
-    '|---|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | req/s | × nginx | × HPM | p50 ms | p99 ms | errors | CPU µs/req | note |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const o of outcomes) {
     const r = o.result;
     lines.push(
       `| ${o.scenario.name} | ${r ? Math.round(r.rps) : '–'} | ${fmt(o.vsNginx)} | ${fmt(o.vsHpm)} | ` +
-        `${r ? r.p50 : '–'} | ${r ? r.p99 : '–'} | ${r ? r.errors : '–'} | ${o.status === 'ok' ? '' : `${o.status}: ${cell(o.note)}`} |`,
+        `${r ? r.p50 : '–'} | ${r ? r.p99 : '–'} | ${r ? r.errors : '–'} | ${r?.cpuUsPerReq ?? '–'} | ${o.status === 'ok' ? '' : `${o.status}: ${cell(o.note)}`} |`,
     );
   }
   if (startup) {

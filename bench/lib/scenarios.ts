@@ -11,6 +11,8 @@ export interface Scenario {
   /** The backend path whose nginx and HPM rows this scenario's ratios are taken against. */
   ref: '/small' | '/big';
   expect: Expectation;
+  /** Text the server's log must hold once it listens (e.g. that the plugins were injected). */
+  logIncludes?: readonly string[];
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -24,6 +26,9 @@ const rendered = (json: unknown): Expectation => ({
   body: { json },
   headers: { 'content-type': JSON_TYPE, 'x-krakend-completed': 'true' },
 });
+
+/** The three pass-through plugins must really be in the chain. */
+const INJECTED = ['Injecting plugin a', 'Injecting plugin b', 'Injecting plugin c'];
 
 const BASELINES: [ServerKind, string][] = [
   ['direct', 'direct'],
@@ -49,6 +54,7 @@ const gateway = (name: string, server: ServerKind, path: string, ref: '/small' |
   group: 'gateway',
   ref,
   expect,
+  ...(server === 'gateway-plugins' ? { logIncludes: INJECTED } : {}),
 });
 
 /** In run order: each backend path's baselines, then the gateway scenarios compared with them. */

@@ -1,0 +1,16 @@
+/** docs/performance.md around the table of one real run (`npm run bench -- --docs`). */
+export function performanceDoc(table: string): string {
+  return `# Performance
+
+Measured by \`npm run bench\` (\`bench/run.ts\`): every server in its own process on 127.0.0.1, one
+shared keep-alive backend (\`bench/targets/backend.ts\`: \`/small\` is 210 bytes of JSON, \`/big\`
+100 KB), a correctness pre-check of each answer before and after its load, then autocannon with
+fixed connections and duration. nginx is Debian's, one worker, upstream keep-alive, no access log.
+The gateway runs through its CLI (\`krakend-connect run\`, pino at info, one access-log line per
+request, written to a file); "in Express" mounts it with \`krakend-connect/express\`. Ratios are
+req/s divided by nginx's and http-proxy-middleware's (HPM 3 on Express 5 with its defaults) on the
+same backend path. "CPU µs/req" is the server process's user + system time per request during
+the measured run (nginx: its worker), which moves less than req/s when the machine is shared.
+
+${table}`;
+}
