@@ -5,7 +5,9 @@ import type { PluginRegistry } from '../plugins/types.js';
 import type { BackendTransport, PipeDeps } from '../proxy/deps.js';
 import type { BackendDispatchers } from '../proxy/dispatchers.js';
 import { toError } from '../proxy/errors.js';
+import { backendLogPrefix } from '../proxy/factory.js';
 import { createPassthroughHandler } from '../proxy/passthrough.js';
+import { toLuraTemplate } from '../proxy/url-pattern.js';
 import type { BackendCallRecord, ResolvedConfig, ResolvedEndpoint } from '../types.js';
 import { createPipeHandler } from './pipe-handler.js';
 import { handlerStrings } from './strings.js';
@@ -94,6 +96,11 @@ function passthroughFlags(
     !backend.shadow &&
     !hasModifiers(endpoint.extra, deps.plugins) &&
     !hasModifiers(backend.extra, deps.plugins);
+  if (ok && typeof client === 'string' && client !== '' && !noRedirect) {
+    // What the client-plugin layer says when it falls back to the default client (§5.3).
+    const prefix = backendLogPrefix(endpoint, toLuraTemplate(backend.urlPattern));
+    deps.logger.debug(`${prefix} No plugin registered as ${client}`);
+  }
   return { ok, follow: !noRedirect };
 }
 

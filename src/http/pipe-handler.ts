@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError } from '../errors.js';
 import {
   contextCanceled,
   deadlineExceeded,
@@ -127,7 +128,10 @@ export function createPipeHandler(
     } finally {
       clearTimeout(timer);
     }
-    if (!err && controller.signal.aborted) err = toError(controller.signal.reason);
+    // lura: a context that ended while the proxy still said "no error" is an internal error.
+    if (!err && controller.signal.aborted) {
+      err = new GatewayError('KC_BACKEND_TIMEOUT', 'internal server error');
+    }
     err ??= response?.error;
     if (res.destroyed || res.writableEnded) {
       response?.io?.destroy();
