@@ -101,15 +101,23 @@ export function createUpgradeHandler(
     const u = new URL(target.origin);
     const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
     let settled = false;
-    const proxyReq = send({
-      protocol: u.protocol,
-      hostname: u.hostname,
-      port: u.port || undefined,
-      path: target.path,
-      method: 'GET',
-      headers,
-      agent: false,
-    });
+    let proxyReq: ReturnType<typeof send>;
+    try {
+      proxyReq = send({
+        protocol: u.protocol,
+        hostname: u.hostname,
+        port: u.port || undefined,
+        path: target.path,
+        method: 'GET',
+        headers,
+        agent: false,
+      });
+    } catch (err) {
+      // Node refuses some header values synchronously (ERR_INVALID_CHAR): answer, never throw.
+      logger.error(`${prefix} ${toError(err).message}`);
+      socket.end(statusLine(500, 'Internal Server Error', krakend));
+      return;
+    }
     const timer = setTimeout(() => proxyReq.destroy(deadlineExceeded()), endpoint.timeoutMs);
     const fail = (err: Error): void => {
       if (settled) return;

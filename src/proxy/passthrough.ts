@@ -66,10 +66,10 @@ export function createPassthroughHandler(
   };
 
   return function passthroughHandler(req, res, params) {
-    res.setHeader('X-Krakend', shared.versionHeader);
-    res.setHeader('X-Krakend-Completed', 'false');
     let call: PassthroughCall;
     try {
+      res.setHeader('X-Krakend', shared.versionHeader);
+      res.setHeader('X-Krakend-Completed', 'false');
       const { headers: clientHeaders, query: clientQuery } = shared.read(req);
       const query = shared.backendQuery
         ? filterQuery(clientQuery, shared.backendQuery, false)
