@@ -20,7 +20,8 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
   let gw: PipeServer;
 
   before(async () => {
-    mock = await startCeMock(200);
+    // X12's 100 ms timeout and 200 ms delay, scaled (400 ms / 1.5 s) to survive a loaded CI box.
+    mock = await startCeMock(1500);
     // Stands for KrakenD's own port in the fixture (its 404 and its /__debug/).
     self = await startBackend((req, res) => {
       if (req.url === '/__debug') {
@@ -127,7 +128,7 @@ describe('CE fixture vectors (behaviour §7.7)', () => {
         endpoint({
           ...base,
           endpoint: '/timeout',
-          timeoutMs: 100,
+          timeoutMs: 400,
           backends: [
             { host: m, urlPattern: '/param_forwarding/123', group: 'first' },
             { host: m, urlPattern: '/delayed/', group: 'second' },

@@ -59,7 +59,7 @@ describe('lura integration vectors (behaviour §7.6)', () => {
       res.end('sad panda\n');
     });
     b['b5'] = await startBackend(async (_req, res) => {
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, 2000));
       if (!res.destroyed) json(res, { email: 'some@email.com', name: 'a' });
     });
     b['b6'] = await startBackend((req: IncomingMessage, res) => {
@@ -129,7 +129,8 @@ describe('lura integration vectors (behaviour §7.6)', () => {
         endpoint({
           ...base,
           endpoint: '/timeout',
-          timeoutMs: 100,
+          // lura: 100 ms against a 1 s backend; scaled to survive a loaded CI box.
+          timeoutMs: 500,
           backends: [
             { host: h('b5'), urlPattern: '/' },
             { host: h('b3'), urlPattern: '/' },

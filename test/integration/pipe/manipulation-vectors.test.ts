@@ -45,7 +45,7 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
     );
     slow = await startBackend(async (req, res) => {
       const path = (req.url ?? '').split('?')[0]!;
-      const wait = path === '/late' ? 500 : path === '/soon' ? 50 : 0;
+      const wait = path === '/late' ? 2000 : path === '/soon' ? 50 : 0;
       await new Promise((r) => setTimeout(r, wait));
       if (res.destroyed) return;
       if (path === '/two/foo') {
@@ -137,7 +137,8 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
         }),
         endpoint({
           endpoint: '/p11',
-          timeoutMs: 100,
+          // lura: 100 ms, parts at 50 ms and 500 ms; the deadline scaled to survive a loaded CI box.
+          timeoutMs: 500,
           backends: [
             { host: slow.url, urlPattern: '/soon' },
             { host: slow.url, urlPattern: '/late' },
