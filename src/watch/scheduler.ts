@@ -2,21 +2,24 @@
 export interface BurstTiming {
   /** Delay before the first flush after a quiet spell: gathers an atomic save's event pair. */
   settleMs: number;
-  /** An event this soon after the previous one belongs to a burst (a save storm). */
+  /** An event this soon after the previous one starts a burst (a save storm). */
   burstGapMs: number;
-  /** Within a burst, flush once nothing happened for this long (trailing edge). */
+  /** Within a burst, flush once nothing happened for twice the widest gap seen, at least this… */
   stormMs: number;
+  /** …and at most this. */
+  maxStormMs: number;
   /** A burst that never pauses still flushes this often. */
   maxWaitMs: number;
 }
 
 export const DEFAULT_TIMING: BurstTiming = Object.freeze({
   settleMs: 5,
-  // chokidar passes at most one `change` per file per 50 ms, so a storm's events arrive 50–90 ms
-  // apart: both values need a margin over that or a storm flushes at every event.
-  burstGapMs: 120,
-  stormMs: 120,
-  maxWaitMs: 2000,
+  // chokidar passes at most one `change` per file per 50 ms, so a storm's events arrive 50–100 ms
+  // apart, and several times that on a busy machine, which the trailing delay follows.
+  burstGapMs: 150,
+  stormMs: 150,
+  maxStormMs: 600,
+  maxWaitMs: 5000,
 });
 
 /**
@@ -27,9 +30,11 @@ export const DEFAULT_TIMING: BurstTiming = Object.freeze({
  */
 export class BurstScheduler {
   #timer: NodeJS.Timeout | undefined;
-  #trailing = false;
+  /** What the pending timer is for: the leading flush, a storm's trailing one, or a recheck. */
+  #mode: 'idle' | 'leading' | 'storm' | 'recheck' = 'idle';
   #lastEvent = -Infinity;
   #burstStart = 0;
+  #widestGap = 0;
   #closed = false;
 
   constructor(
@@ -41,20 +46,27 @@ export class BurstScheduler {
   event(): void {
     if (this.#closed) return;
     const now = performance.now();
-    const inBurst = now - this.#lastEvent < this.timing.burstGapMs;
+    const gap = now - this.#lastEvent;
     this.#lastEvent = now;
-    if (this.#timer && !this.#trailing) return;
-    if (!this.#timer) this.#burstStart = now;
-    if (!inBurst && !this.#timer) return this.#arm(this.timing.settleMs, false);
-    const cap = this.#burstStart + this.timing.maxWaitMs - now;
-    this.#arm(Math.max(0, Math.min(this.timing.stormMs, cap)), true);
+    if (this.#mode === 'leading') return;
+    if (this.#mode !== 'storm' && gap >= this.timing.burstGapMs) {
+      return this.#arm(this.timing.settleMs, 'leading');
+    }
+    if (this.#mode !== 'storm') this.#burstStart = now;
+    this.#widestGap = Math.max(this.#widestGap, Math.min(gap, this.timing.maxStormMs));
+    const { stormMs, maxStormMs, maxWaitMs } = this.timing;
+    const quiet = Math.min(maxStormMs, Math.max(stormMs, 2 * this.#widestGap));
+    this.#arm(Math.max(0, Math.min(quiet, this.#burstStart + maxWaitMs - now)), 'storm');
   }
 
-  /** A second look (not a new event): flush soon unless a flush is already due. */
+  /**
+   * A second look (not a new event): flush soon, unless a flush is already due. Right after an
+   * event it waits as long as a storm would, so a recheck never splits a storm in two.
+   */
   poke(): void {
-    if (this.#closed || this.#timer) return;
-    this.#burstStart = performance.now();
-    this.#arm(this.timing.settleMs, false);
+    if (this.#closed || this.#mode !== 'idle') return;
+    const recent = performance.now() - this.#lastEvent < this.timing.burstGapMs;
+    this.#arm(recent ? this.timing.stormMs : this.timing.settleMs, 'recheck');
   }
 
   close(): void {
@@ -63,11 +75,13 @@ export class BurstScheduler {
     this.#timer = undefined;
   }
 
-  #arm(ms: number, trailing: boolean): void {
+  #arm(ms: number, mode: 'leading' | 'storm' | 'recheck'): void {
     clearTimeout(this.#timer);
-    this.#trailing = trailing;
+    this.#mode = mode;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      this.#mode = 'idle';
+      this.#widestGap = 0;
       this.flush();
     }, ms);
   }
