@@ -8,8 +8,8 @@ import { startBackends } from '../backends/server.mjs';
 
 const dev = !process.argv.includes('--prod');
 const port = Number(process.env.PORT ?? 3000);
-const backendPort = Number(process.env.BACKEND_PORT ?? 8081);
-const backends = process.env.KRAKEND_CONFIG ? undefined : await startBackends(backendPort);
+// Your own config brings its own backends; the quickstart's expect ours on :8081.
+const backends = process.env.KRAKEND_CONFIG ? undefined : await startBackends(8081);
 
 const app = next({ dev, dir: import.meta.dirname });
 await app.prepare();

@@ -6,8 +6,10 @@ import { startBackends } from '../backends/server.mjs';
 
 const KEY = Symbol.for('krakend-connect.example-backends');
 
-export function exampleBackends(port = Number(process.env.BACKEND_PORT ?? 8081)): Plugin {
+export function exampleBackends(port = 8081): Plugin {
   const start = () => {
+    // Your own config brings its own backends; the quickstart's expect ours on :8081.
+    if (process.env.KRAKEND_CONFIG) return;
     const store = globalThis as Record<symbol, Promise<Server | undefined> | undefined>;
     store[KEY] ??= startBackends(port).then(
       (server: Server) => {

@@ -150,6 +150,17 @@ describe('next build, then next start and the custom server', () => {
 
   describe('next start', () => {
     routerTests(() => startUrl);
+
+    test('SSE reaches a browser-like client (Accept-Encoding: gzip) unbuffered in both routers', async () => {
+      for (const prefix of ['/api', '/app-api']) {
+        const sse = await readSse(`${startUrl}${prefix}/sse`, 2, 10_000, {
+          'Accept-Encoding': 'gzip, deflate, br',
+        });
+        assert.deepEqual(sse.events, ['one', 'two'], prefix);
+        assert.equal(sse.headers['content-encoding'], undefined, prefix);
+        sse.close();
+      }
+    });
   });
 
   describe('custom server', () => {

@@ -10,9 +10,15 @@ export interface SseRead {
 }
 
 /** Opens `url` and resolves once `count` `data:` events arrived (bounded by `ms`). */
-export function readSse(url: string, count = 2, ms = 10_000): Promise<SseRead> {
+export function readSse(
+  url: string,
+  count = 2,
+  ms = 10_000,
+  headers: Record<string, string> = {},
+): Promise<SseRead> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers: { Accept: 'text/event-stream' } }, (res) => {
+    const init = { agent: false, headers: { Accept: 'text/event-stream', ...headers } };
+    const req = request(url, init, (res) => {
       let buffer = '';
       const events: string[] = [];
       res.setEncoding('utf8');
