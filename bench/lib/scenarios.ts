@@ -34,6 +34,7 @@ const BASELINES: [ServerKind, string][] = [
   ['direct', 'direct'],
   ['nginx', 'nginx'],
   ['http-proxy', 'http-proxy'],
+  ['undici-floor', 'bare undici proxy'],
   ['hpm', 'http-proxy-middleware'],
 ];
 

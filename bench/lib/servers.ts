@@ -8,6 +8,7 @@ export const SERVER_KINDS = [
   'direct',
   'nginx',
   'http-proxy',
+  'undici-floor',
   'hpm',
   'gateway',
   'gateway-plugins',
@@ -59,6 +60,8 @@ export async function startServer(kind: ServerKind, ctx: ServerContext, label: s
       return startNginx(findNginx() as string, join(ctx.dir, `${label}-nginx`), ctx.backendUrl);
     case 'http-proxy':
       return node(bench('http-proxy.ts'), ['--backend', ctx.backendUrl]);
+    case 'undici-floor':
+      return node(bench('undici-floor.ts'), ['--backend', ctx.backendUrl]);
     case 'hpm':
       return node(bench('hpm-express.ts'), ['--backend', ctx.backendUrl]);
     case 'gateway':
