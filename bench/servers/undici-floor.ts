@@ -11,7 +11,9 @@ const pool = new Pool(backend, { connections: 128, pipelining: 1 });
 class Exchange implements Dispatcher.DispatchHandler {
   constructor(private readonly res: ServerResponse) {}
   onConnect(): void {}
-  onHeaders(status: number, raw: Buffer[]): boolean {
+  onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
+    // onData returning false pauses the backend until the client drains.
+    this.res.on('drain', resume);
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!.toString('latin1');
       if (name.length !== 10 || name.toLowerCase() !== 'connection') this.res.appendHeader(name, raw[i + 1]!.toString('latin1'));
