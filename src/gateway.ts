@@ -28,8 +28,8 @@ import { createReloadQueue, type NewerWithin } from './watch/reload-queue.js';
 import { createFileWatcher, type FileWatcher, type WatchTargets } from './watch/watcher.js';
 
 /**
- * A reload that failed on a file caught mid-save stays quiet if another change arrives this soon
- * (DECISIONS 19: retry over ~100 ms before reporting).
+ * A reload that failed on a file caught mid-save stays quiet if another change arrives this soon,
+ * or before the watcher has taken its second look (DECISIONS 19: retry over ~100 ms first).
  */
 const SUPERSEDE_MS = 100;
 
@@ -111,7 +111,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       return event;
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      if (current && changed.length > 0 && newerWithin && (await newerWithin(SUPERSEDE_MS))) {
+      // A save caught half-written: stay quiet if the watcher's second look brings the rest.
+      if (current && changed.length > 0 && (await newerWithin?.(SUPERSEDE_MS, watcher?.settled()))) {
         logger.debug(`[SERVICE: Reload] ${error.message}\n(a newer save follows; not reported)`);
         return { ok: false, error, changed };
       }

@@ -1,5 +1,8 @@
-/** Resolves `true` as soon as a newer request arrives within `ms`, else `false` after `ms`. */
-export type NewerWithin = (ms: number) => Promise<boolean>;
+/**
+ * Resolves `true` as soon as a newer request arrives, else `false` once `ms` has passed and
+ * `quiet` (when given) has settled.
+ */
+export type NewerWithin = (ms: number, quiet?: Promise<unknown>) => Promise<boolean>;
 
 export interface ReloadQueue<T> {
   /**
@@ -30,18 +33,22 @@ export function createReloadQueue<T>(
   let wake: (() => void) | undefined;
 
   function newerAfter(seen: number): NewerWithin {
-    return (ms) =>
+    return (ms, quiet) =>
       new Promise<boolean>((resolve) => {
         if (requests > seen) return resolve(true);
-        const timer = setTimeout(() => {
-          wake = undefined;
-          resolve(false);
-        }, ms);
-        wake = () => {
+        let done = false;
+        const finish = (newer: boolean) => {
+          if (done) return;
+          done = true;
           clearTimeout(timer);
           wake = undefined;
-          resolve(true);
+          resolve(newer);
         };
+        const timer = setTimeout(() => {
+          if (quiet) void quiet.then(() => finish(false));
+          else finish(false);
+        }, ms);
+        wake = () => finish(true);
       });
   }
 

@@ -69,6 +69,11 @@ export class BurstScheduler {
     this.#arm(recent ? this.timing.stormMs : this.timing.settleMs, 'recheck');
   }
 
+  /** A flush is scheduled. */
+  get pending(): boolean {
+    return this.#timer !== undefined;
+  }
+
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);

@@ -45,13 +45,22 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
   readonly #scheduler: BurstScheduler;
   readonly #source: EventSource;
   #flushing: Promise<void> = Promise.resolve();
+  #flushes = 0;
+  readonly #settledWaiters = new Set<() => void>();
   #closing: Promise<void> | undefined;
 
   constructor(options: FileWatcherOptions = {}) {
     super();
     this.#recheckMs = options.recheckMs ?? RECHECK_MS;
     this.#scheduler = new BurstScheduler({ ...DEFAULT_TIMING, ...options.timing }, () => {
-      this.#flushing = this.#flushing.then(() => this.#flush()).catch((err) => this.#error(err));
+      this.#flushes++;
+      this.#flushing = this.#flushing
+        .then(() => this.#flush())
+        .catch((err) => this.#error(err))
+        .finally(() => {
+          this.#flushes--;
+          this.#notifySettled();
+        });
     });
     const sink = {
       event: (kind: SourceEventKind, path: string) => this.#onEvent(kind, path),
@@ -94,11 +103,38 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
     );
   }
 
+  /**
+   * Resolves once nothing is left to look at (no recheck, burst or read pending), or after
+   * `maxMs`: a consumer whose build failed on a half-written file waits for this before it
+   * reports, since the second look may still bring the rest of the save.
+   */
+  settled(maxMs = 1000): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#settledWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxMs);
+      this.#settledWaiters.add(done);
+      this.#notifySettled();
+    });
+  }
+
+  #notifySettled(): void {
+    const busy =
+      !this.closed &&
+      (this.#rechecks.size > 0 || this.#scheduler.pending || this.#flushes > 0 || this.#dirty.size > 0);
+    if (busy) return;
+    for (const done of [...this.#settledWaiters]) done();
+  }
+
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#scheduler.close();
       for (const timer of this.#rechecks.values()) clearTimeout(timer);
       this.#rechecks.clear();
+      this.#notifySettled();
       await this.#source.close();
       await this.#flushing;
       this.removeAllListeners();
@@ -123,9 +159,11 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
     clearTimeout(this.#rechecks.get(path));
     const timer = setTimeout(() => {
       this.#rechecks.delete(path);
-      if (this.closed || !this.#targets.tracks(path)) return;
-      this.#dirty.add(path);
-      this.#scheduler.poke();
+      if (!this.closed && this.#targets.tracks(path)) {
+        this.#dirty.add(path);
+        this.#scheduler.poke();
+      }
+      this.#notifySettled();
     }, this.#recheckMs);
     this.#rechecks.set(path, timer);
   }

@@ -141,6 +141,21 @@ describe('hot reload of krakend.json (issue 6)', () => {
     assert.equal((await request(`${f.gw.url}/s48`)).status, 200);
   });
 
+  test('a save in two chunks 30 ms apart (chokidar drops the second event) reports no error', async () => {
+    await delay(200);
+    const all = f.reloads();
+    const errorsBefore = f.lines.filter((l) => l.level >= LEVEL.error).length;
+    const done = f.nextReload((e) => e.ok && e.routes === 2);
+    await saveInTwoChunks(f.configFile, JSON.stringify(config(['a', 'quick-chunks']), null, 2), 30);
+    await done;
+    await delay(300);
+    all.stop();
+    routes = ['a', 'quick-chunks'];
+    assert.deepEqual(all.seen.filter((e) => !e.ok), []);
+    assert.equal(f.lines.filter((l) => l.level >= LEVEL.error).length, errorsBefore);
+    assert.equal((await request(`${f.gw.url}/quick-chunks`)).status, 200);
+  });
+
   test('a save in two chunks 150 ms apart ends on its full content, one transient error at most', async () => {
     await delay(200);
     const all = f.reloads();

@@ -112,6 +112,16 @@ describe('FileWatcher over chokidar, on real files', () => {
     assert.deepEqual(storm.flat(), storm.map(() => config));
   });
 
+  test('settled() waits for the second look at a save', async () => {
+    watcher = await start();
+    const all = collect<string[]>(watcher, 'change');
+    await writeFile(config, '{"version":3,"name":"settled"}');
+    await nextEvent<string[]>(watcher, 'change');
+    await watcher.settled();
+    all.stop();
+    assert.deepEqual(all.seen, [[config]]);
+  });
+
   test('a deleted file is reported, and so is its re-creation', async () => {
     watcher = await start();
     const gone = nextEvent<string[]>(watcher, 'change');
