@@ -2,7 +2,12 @@ import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorPayload, Plugin, PreviewServer, ViteDevServer } from 'vite';
-import { createGateway, type Gateway, type GatewayOptions, type ReloadEvent } from '../src/index.js';
+import {
+  createGateway,
+  type Gateway,
+  type GatewayOptions,
+  type ReloadEvent,
+} from '../src/index.js';
 import { codeFrame, errorLocation } from './internal/error-location.js';
 import { trackReady, upgradeWhenReady } from './internal/upgrade.js';
 import { viteLogDestination } from './internal/vite-log.js';

@@ -47,7 +47,8 @@ export function codeFrame(loc: ErrorLocation, around = 2): string {
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
     out.push(`${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`);
-    if (n === loc.line) out.push(`${' '.repeat(width)} | ${' '.repeat(Math.max(0, loc.column - 1))}^`);
+    if (n === loc.line)
+      out.push(`${' '.repeat(width)} | ${' '.repeat(Math.max(0, loc.column - 1))}^`);
   }
   return out.join('\n');
 }

@@ -8,7 +8,8 @@ import { startBackends } from '../backends/server.mjs';
 
 const port = Number(process.env.PORT ?? 3000);
 const config =
-  process.env.KRAKEND_CONFIG ?? fileURLToPath(new URL('../quickstart/krakend.json', import.meta.url));
+  process.env.KRAKEND_CONFIG ??
+  fileURLToPath(new URL('../quickstart/krakend.json', import.meta.url));
 // Your own config brings its own backends; the quickstart's expect ours on :8081.
 const backends = process.env.KRAKEND_CONFIG ? undefined : await startBackends(8081);
 

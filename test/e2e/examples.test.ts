@@ -16,7 +16,9 @@ let config: TempConfig;
 
 before(async () => {
   backends = await startBackends(0);
-  config = tempConfig(quickstartConfig(`http://127.0.0.1:${(backends.address() as AddressInfo).port}`));
+  config = tempConfig(
+    quickstartConfig(`http://127.0.0.1:${(backends.address() as AddressInfo).port}`),
+  );
 });
 
 after(async () => {
@@ -64,8 +66,19 @@ describe('examples/vite-app: vite', () => {
   before(async () => {
     const port = await freePort();
     vite = await startProcess(
-      [join(ROOT, 'node_modules/vite/bin/vite.js'), '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-      { cwd: join(ROOT, 'examples/vite-app'), env: { KRAKEND_CONFIG: config.file }, ready: /ready in/ },
+      [
+        join(ROOT, 'node_modules/vite/bin/vite.js'),
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--strictPort',
+      ],
+      {
+        cwd: join(ROOT, 'examples/vite-app'),
+        env: { KRAKEND_CONFIG: config.file },
+        ready: /ready in/,
+      },
     );
     url = `http://127.0.0.1:${port}`;
   });

@@ -41,10 +41,17 @@ describe('Express', () => {
     app.use('/api', gateway);
     app.get('/api/express-only', (_req, res) => void res.send('an Express route under /api'));
     app.get('/hello', (_req, res) => void res.send('hello from Express'));
-    app.use((err: Error & { status?: number; code?: string }, _req: Request, res: Response, _next: NextFunction) => {
-      errors.push(err);
-      res.status(err.status ?? 500).json({ handledBy: 'express', code: err.code });
-    });
+    app.use(
+      (
+        err: Error & { status?: number; code?: string },
+        _req: Request,
+        res: Response,
+        _next: NextFunction,
+      ) => {
+        errors.push(err);
+        res.status(err.status ?? 500).json({ handledBy: 'express', code: err.code });
+      },
+    );
     ({ server, url } = await listen(app));
     gateway.attach(server, { path: '/api' });
     await gateway.ready;
@@ -135,9 +142,16 @@ describe('Express', () => {
     await assert.rejects(failing.ready, /invalid character/);
     const app = express();
     app.use(failing);
-    app.use((err: Error & { status?: number; code?: string }, _req: Request, res: Response, _next: NextFunction) => {
-      res.status(err.status ?? 500).json({ handledBy: 'express', code: err.code });
-    });
+    app.use(
+      (
+        err: Error & { status?: number; code?: string },
+        _req: Request,
+        res: Response,
+        _next: NextFunction,
+      ) => {
+        res.status(err.status ?? 500).json({ handledBy: 'express', code: err.code });
+      },
+    );
     const host = await listen(app);
     try {
       const res = await request(`${host.url}/anything`);

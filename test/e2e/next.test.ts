@@ -93,12 +93,15 @@ describe('next dev', () => {
 
   before(async () => {
     const port = await freePort();
-    dev = await startProcess([NEXT, 'dev', '--turbopack', '--hostname', '127.0.0.1', '--port', String(port)], {
-      cwd: APP,
-      env: { KRAKEND_CONFIG: config.file, NODE_ENV: 'development' },
-      ready: /Ready in/,
-      ms: 60_000,
-    });
+    dev = await startProcess(
+      [NEXT, 'dev', '--turbopack', '--hostname', '127.0.0.1', '--port', String(port)],
+      {
+        cwd: APP,
+        env: { KRAKEND_CONFIG: config.file, NODE_ENV: 'development' },
+        ready: /Ready in/,
+        ms: 60_000,
+      },
+    );
     url = `http://127.0.0.1:${port}`;
     // First hits compile the routes; not part of what the tests measure.
     await request(`${url}/api/__health`);
@@ -133,7 +136,11 @@ describe('next build, then next start and the custom server', () => {
         env,
         ready: /Ready in/,
       }),
-      startProcess(['server.mjs', '--prod'], { cwd: APP, env: { ...env, PORT: String(b) }, ready: /ready on/ }),
+      startProcess(['server.mjs', '--prod'], {
+        cwd: APP,
+        env: { ...env, PORT: String(b) },
+        ready: /ready on/,
+      }),
     ]);
     startUrl = `http://127.0.0.1:${a}`;
     customUrl = `http://127.0.0.1:${b}`;

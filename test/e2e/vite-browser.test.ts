@@ -2,7 +2,7 @@
 // port, a broken krakend.json shows Vite's error overlay in the page (file, line, column), and
 // the next good save clears it. Screenshots land in test-results/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { krakend } from 'krakend-connect/vite';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { startBackends } from '../../examples/backends/server.mjs';
-import { quickstartConfig, ROOT, tempConfig, type TempConfig } from './support/config.js';
+import { quickstartConfig, ROOT, tempConfig, type TempConfig, viteCacheDir } from './support/config.js';
 
 const SKIP = process.env.KRAKEND_CONNECT_SKIP_BROWSER === '1';
 const RESULTS = join(ROOT, 'test-results');
@@ -38,6 +38,7 @@ function overlayText(page: Page) {
 }
 
 describe('Vite dev server in Chromium', { skip: SKIP && 'KRAKEND_CONNECT_SKIP_BROWSER=1' }, () => {
+  const cacheDir = viteCacheDir();
   let backends: Server;
   let config: TempConfig;
   let server: ViteDevServer;
@@ -49,9 +50,12 @@ describe('Vite dev server in Chromium', { skip: SKIP && 'KRAKEND_CONNECT_SKIP_BR
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
     backends = await startBackends(0);
-    config = tempConfig(quickstartConfig(`http://127.0.0.1:${(backends.address() as AddressInfo).port}`));
+    config = tempConfig(
+      quickstartConfig(`http://127.0.0.1:${(backends.address() as AddressInfo).port}`),
+    );
     server = await createServer({
       root: join(ROOT, 'examples/vite-app'),
+      cacheDir,
       configFile: false,
       logLevel: 'silent',
       clearScreen: false,
@@ -81,6 +85,7 @@ describe('Vite dev server in Chromium', { skip: SKIP && 'KRAKEND_CONNECT_SKIP_BR
     await server?.close();
     await new Promise((r) => backends?.close(r));
     config?.remove();
+    rmSync(cacheDir, { recursive: true, force: true });
   });
 
   test('the page fetches every endpoint through the gateway and Vite HMR connects', async () => {
@@ -98,7 +103,10 @@ describe('Vite dev server in Chromium', { skip: SKIP && 'KRAKEND_CONNECT_SKIP_BR
     assert.equal(await page.textContent('#ws'), 'echo: hello through the gateway');
     assert.equal(await page.getAttribute('#stream', 'data-done'), 'true');
     assert.equal(await page.locator('#stream li').count(), 3);
-    assert.ok(consoleLines.some((l) => l.includes('[vite] connected')), consoleLines.join('\n'));
+    assert.ok(
+      consoleLines.some((l) => l.includes('[vite] connected')),
+      consoleLines.join('\n'),
+    );
     await page.screenshot({ path: join(RESULTS, 'vite-app.png'), fullPage: true });
   });
 
@@ -119,7 +127,9 @@ describe('Vite dev server in Chromium', { skip: SKIP && 'KRAKEND_CONNECT_SKIP_BR
       await page.screenshot({ path: join(RESULTS, 'vite-overlay.png') });
     } finally {
       const fixed = JSON.parse(good) as Record<string, unknown>;
-      fixed.host = quickstartConfig(`http://127.0.0.1:${(backends.address() as AddressInfo).port}`).host;
+      fixed.host = quickstartConfig(
+        `http://127.0.0.1:${(backends.address() as AddressInfo).port}`,
+      ).host;
       config.write(`${JSON.stringify(fixed, null, 2)}\n`);
     }
     await page.waitForSelector('vite-error-overlay', { state: 'detached', timeout: 15_000 });

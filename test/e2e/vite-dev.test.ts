@@ -2,6 +2,7 @@
 // ahead of Vite's proxy and SPA fallback, WebSockets beside Vite's HMR socket, SSE, the error
 // overlay over the HMR channel, and restarts that leave exactly one gateway.
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { krakend } from 'krakend-connect/vite';
@@ -9,18 +10,29 @@ import { createServer, type ViteDevServer } from 'vite';
 import { WebSocket } from 'ws';
 import { request } from '../helpers/http.js';
 import { startHostBackend, type HostBackend } from './support/backend.js';
-import { hostConfig, ROOT, tempConfig, type TempConfig } from './support/config.js';
+import { hostConfig, ROOT, tempConfig, type TempConfig, viteCacheDir } from './support/config.js';
 import { expectedEcho, readSse, within, wsRoundTrip } from './support/streams.js';
 
 const APP = `${ROOT}/examples/vite-app`;
 
 interface HmrMessage {
   type: string;
-  err?: { message: string; plugin?: string; loc?: { file: string; line: number; column: number }; frame?: string };
+  err?: {
+    message: string;
+    plugin?: string;
+    loc?: { file: string; line: number; column: number };
+    frame?: string;
+  };
 }
 
 /** A Vite HMR client (what the browser's /@vite/client opens), collecting messages. */
-async function hmrClient(url: string): Promise<{ messages: HmrMessage[]; next(type: string, ms?: number): Promise<HmrMessage>; close(): void }> {
+async function hmrClient(
+  url: string,
+): Promise<{
+  messages: HmrMessage[];
+  next(type: string, ms?: number): Promise<HmrMessage>;
+  close(): void;
+}> {
   const ws = new WebSocket(url.replace('http', 'ws'), ['vite-hmr']);
   const messages: HmrMessage[] = [];
   const waiters: { type: string; resolve: (m: HmrMessage) => void }[] = [];
@@ -35,12 +47,17 @@ async function hmrClient(url: string): Promise<{ messages: HmrMessage[]; next(ty
   return {
     messages,
     next: (type, ms = 5000) =>
-      within(new Promise<HmrMessage>((resolve) => waiters.push({ type, resolve })), ms, `HMR ${type}`),
+      within(
+        new Promise<HmrMessage>((resolve) => waiters.push({ type, resolve })),
+        ms,
+        `HMR ${type}`,
+      ),
     close: () => ws.close(),
   };
 }
 
 describe('Vite dev server', () => {
+  const cacheDir = viteCacheDir();
   let backend: HostBackend;
   let config: TempConfig;
   let server: ViteDevServer;
@@ -52,6 +69,7 @@ describe('Vite dev server', () => {
     config = tempConfig(hostConfig(backend.url));
     server = await createServer({
       root: APP,
+      cacheDir,
       configFile: false,
       logLevel: 'silent',
       clearScreen: false,
@@ -67,6 +85,7 @@ describe('Vite dev server', () => {
     await server.close();
     await backend.close();
     config.remove();
+    rmSync(cacheDir, { recursive: true, force: true });
   });
 
   test('a gateway WebSocket echoes 1,000 text and binary messages, opened before any HTTP request', async () => {
@@ -108,7 +127,11 @@ describe('Vite dev server', () => {
       headers: { 'Content-Type': 'text/plain' },
       body: 'through vite',
     });
-    assert.deepEqual(JSON.parse(res.body), { method: 'POST', contentType: 'text/plain', body: 'through vite' });
+    assert.deepEqual(JSON.parse(res.body), {
+      method: 'POST',
+      contentType: 'text/plain',
+      body: 'through vite',
+    });
   });
 
   test('SSE streams before the backend finishes; closing the client aborts the backend', async () => {
@@ -150,7 +173,9 @@ describe('Vite dev server', () => {
       assert.notEqual(api().gateways[0], old);
       const event = await old.reload();
       assert.equal(event.ok, false, 'the old gateway is closed');
-      const listeners = server.httpServer!.listeners('upgrade').filter((l) => l.name === 'krakendUpgrade');
+      const listeners = server
+        .httpServer!.listeners('upgrade')
+        .filter((l) => l.name === 'krakendUpgrade');
       assert.equal(listeners.length, 1);
       url = `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}`;
       const res = await request(`${url}/users/${i}`);

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { krakend } from 'krakend-connect/vite';
 import { createServer, type ViteDevServer } from 'vite';
 import { startHostBackend, type HostBackend } from './support/backend.js';
-import { hostConfig, ROOT, tempConfig, type TempConfig } from './support/config.js';
+import { hostConfig, ROOT, tempConfig, type TempConfig, viteCacheDir } from './support/config.js';
 import { within } from './support/streams.js';
 
 /** A self-signed certificate for 127.0.0.1 and localhost, made with openssl. */
@@ -20,8 +20,23 @@ function selfSigned(dir: string): { key: Buffer; cert: Buffer } {
   const cert = join(dir, 'cert.pem');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
     { stdio: 'ignore' },
   );
   return { key: readFileSync(key), cert: readFileSync(cert) };
@@ -32,9 +47,17 @@ interface H2Response {
   body: string;
 }
 
-function h2(session: ClientHttp2Session, path: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<H2Response> {
+function h2(
+  session: ClientHttp2Session,
+  path: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<H2Response> {
   return new Promise((resolve, reject) => {
-    const stream = session.request({ ':path': path, ':method': init.method ?? 'GET', ...init.headers });
+    const stream = session.request({
+      ':path': path,
+      ':method': init.method ?? 'GET',
+      ...init.headers,
+    });
     let headers: IncomingHttpHeaders = {};
     let body = '';
     stream.setEncoding('utf8');
@@ -47,6 +70,7 @@ function h2(session: ClientHttp2Session, path: string, init: { method?: string; 
 }
 
 describe('Vite over HTTPS (HTTP/2)', () => {
+  const cacheDir = viteCacheDir();
   let backend: HostBackend;
   let config: TempConfig;
   let certDir: string;
@@ -62,6 +86,7 @@ describe('Vite over HTTPS (HTTP/2)', () => {
     cert = pair.cert;
     server = await createServer({
       root: join(ROOT, 'examples/vite-app'),
+      cacheDir,
       configFile: false,
       logLevel: 'silent',
       plugins: [krakend({ config: config.file })],
@@ -79,6 +104,7 @@ describe('Vite over HTTPS (HTTP/2)', () => {
     await backend.close();
     config.remove();
     rmSync(certDir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
   });
 
   test('the connection is HTTP/2', () => {
@@ -99,7 +125,11 @@ describe('Vite over HTTPS (HTTP/2)', () => {
       headers: { 'content-type': 'text/plain' },
     });
     assert.equal(res.headers[':status'], 200);
-    assert.deepEqual(JSON.parse(res.body), { method: 'POST', contentType: 'text/plain', body: 'over h2' });
+    assert.deepEqual(JSON.parse(res.body), {
+      method: 'POST',
+      contentType: 'text/plain',
+      body: 'over h2',
+    });
   });
 
   test('a no-op SSE endpoint streams over HTTP/2', async () => {
@@ -107,7 +137,9 @@ describe('Vite over HTTPS (HTTP/2)', () => {
     stream.setEncoding('utf8');
     let text = '';
     const status = await within(
-      new Promise<number>((resolve) => stream.once('response', (h) => resolve(Number(h[':status'])))),
+      new Promise<number>((resolve) =>
+        stream.once('response', (h) => resolve(Number(h[':status']))),
+      ),
       5000,
       'SSE headers',
     );
@@ -135,7 +167,9 @@ describe('Vite over HTTPS (HTTP/2)', () => {
     stream.setEncoding('utf8');
     let text = '';
     const status = await within(
-      new Promise<number>((resolve) => stream.once('response', (h) => resolve(Number(h[':status'])))),
+      new Promise<number>((resolve) =>
+        stream.once('response', (h) => resolve(Number(h[':status']))),
+      ),
       5000,
       'SSE headers',
     );

@@ -10,12 +10,13 @@ import { krakend } from 'krakend-connect/vite';
 import { build, preview, type PreviewServer } from 'vite';
 import { request } from '../helpers/http.js';
 import { startHostBackend, type HostBackend } from './support/backend.js';
-import { hostConfig, ROOT, tempConfig, type TempConfig } from './support/config.js';
+import { hostConfig, ROOT, tempConfig, type TempConfig, viteCacheDir } from './support/config.js';
 import { expectedEcho, readSse, within, wsRoundTrip } from './support/streams.js';
 
 const APP = join(ROOT, 'examples/vite-app');
 
 describe('vite preview', () => {
+  const cacheDir = viteCacheDir();
   let backend: HostBackend;
   let config: TempConfig;
   let outDir: string;
@@ -27,10 +28,17 @@ describe('vite preview', () => {
     backend = await startHostBackend();
     config = tempConfig(hostConfig(backend.url));
     outDir = mkdtempSync(join(tmpdir(), 'kc-vite-dist-'));
-    await build({ root: APP, configFile: false, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+    await build({
+      root: APP,
+      cacheDir,
+      configFile: false,
+      logLevel: 'silent',
+      build: { outDir, emptyOutDir: true },
+    });
     plugin = krakend({ config: config.file });
     server = await preview({
       root: APP,
+      cacheDir,
       configFile: false,
       logLevel: 'silent',
       plugins: [plugin],
@@ -45,6 +53,7 @@ describe('vite preview', () => {
     await backend.close();
     config.remove();
     rmSync(outDir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
   });
 
   test('a gateway WebSocket echoes 1,000 text and binary messages, opened before any HTTP request', async () => {

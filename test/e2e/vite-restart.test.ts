@@ -52,8 +52,7 @@ describe('a Vite project with its own vite.config.mjs', () => {
   let root: string;
   let server: ViteDevServer;
   const plugins = () => ((globalThis as Record<symbol, Plugin[]>)[PLUGINS] ??= []);
-  const open = () =>
-    plugins().flatMap((p) => (p.api as { gateways: readonly Gateway[] }).gateways);
+  const open = () => plugins().flatMap((p) => (p.api as { gateways: readonly Gateway[] }).gateways);
   const url = () => `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}`;
 
   before(async () => {
@@ -125,7 +124,8 @@ export default { plugins: [plugin], logLevel: 'silent', clearScreen: false };
 
   test('a broken plugin shows in the overlay at its file, line and column; fixing it clears it', async () => {
     const ws = new WebSocket(url().replace('http', 'ws'), ['vite-hmr']);
-    const messages: { type: string; err?: { loc?: unknown; plugin?: string; message: string } }[] = [];
+    const messages: { type: string; err?: { loc?: unknown; plugin?: string; message: string } }[] =
+      [];
     ws.on('message', (data) => messages.push(JSON.parse(String(data))));
     try {
       await until(() => messages.some((m) => m.type === 'connected'), 5000, 'HMR connected');
@@ -136,7 +136,10 @@ export default { plugins: [plugin], logLevel: 'silent', clearScreen: false };
       assert.deepEqual(error.loc, { file: join(root, 'plugins/hello.mjs'), line: 4, column: 49 });
       // The last good plugin keeps serving meanwhile.
       assert.equal((await request(`${url()}/hello`)).body, 'hello from a plugin');
-      writeFileSync(join(root, 'plugins/hello.mjs'), GOOD_PLUGIN.replace('hello from', 'hi again from'));
+      writeFileSync(
+        join(root, 'plugins/hello.mjs'),
+        GOOD_PLUGIN.replace('hello from', 'hi again from'),
+      );
       await until(() => messages.some((m) => m.type === 'full-reload'), 10_000, 'full reload');
       assert.equal((await request(`${url()}/hello`)).body, 'hi again from a plugin');
     } finally {

@@ -12,9 +12,8 @@ export default function Home() {
     <main>
       <h1>krakend-connect in Next</h1>
       <p>
-        The gateway serves <code>examples/quickstart/krakend.json</code> through a Pages Router
-        API route, an App Router route handler and, with <code>node server.mjs</code>, a custom
-        server.
+        The gateway serves <code>examples/quickstart/krakend.json</code> through a Pages Router API
+        route, an App Router route handler and, with <code>node server.mjs</code>, a custom server.
       </p>
       <ul>
         {links.map(([href, label]) => (

@@ -39,7 +39,9 @@ function stream(list: HTMLElement, events = 3): void {
 }
 
 function echo(out: HTMLElement): void {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+  const ws = new WebSocket(
+    `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
+  );
   ws.onopen = () => ws.send('hello through the gateway');
   ws.onmessage = (event) => {
     out.textContent = `echo: ${String(event.data)}`;

@@ -62,3 +62,11 @@ export function quickstartConfig(backendUrl: string): Record<string, unknown> {
   }
   return config;
 }
+
+/**
+ * A fresh Vite `cacheDir`: several tests serve examples/vite-app at once, and Vite's default
+ * cache lives inside the root, shared.
+ */
+export function viteCacheDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kc-vite-cache-'));
+}

@@ -42,7 +42,9 @@ export function startProcess(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void running.stop();
-      reject(new Error(`not ready within ${options.ms ?? 60_000} ms: node ${args.join(' ')}\n${out}`));
+      reject(
+        new Error(`not ready within ${options.ms ?? 60_000} ms: node ${args.join(' ')}\n${out}`),
+      );
     }, options.ms ?? 60_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
@@ -61,7 +63,10 @@ export function startProcess(
 }
 
 /** Runs `node args…` to completion (bounded), resolving with its output; rejects on failure. */
-export function runProcess(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; ms?: number }): Promise<string> {
+export function runProcess(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; ms?: number },
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,

@@ -102,7 +102,9 @@ export function wsRoundTrip(
 export function expectedEcho(count = 1000): { texts: string[]; binaries: Buffer[] } {
   return {
     texts: Array.from({ length: count }, (_, i) => `text ${i}`),
-    binaries: Array.from({ length: count }, (_, i) => Buffer.from([i & 0xff, (i >> 8) & 0xff, 0, 255])),
+    binaries: Array.from({ length: count }, (_, i) =>
+      Buffer.from([i & 0xff, (i >> 8) & 0xff, 0, 255]),
+    ),
   };
 }
 
