@@ -2,9 +2,12 @@
 // ahead of Vite's proxy and SPA fallback, WebSockets beside Vite's HMR socket, SSE, the error
 // overlay over the HMR channel, and restarts that leave exactly one gateway.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import express from 'express';
+import type { Gateway } from 'krakend-connect';
 import { krakend } from 'krakend-connect/vite';
 import { createServer, type ViteDevServer } from 'vite';
 import { WebSocket } from 'ws';
@@ -26,9 +29,7 @@ interface HmrMessage {
 }
 
 /** A Vite HMR client (what the browser's /@vite/client opens), collecting messages. */
-async function hmrClient(
-  url: string,
-): Promise<{
+async function hmrClient(url: string): Promise<{
   messages: HmrMessage[];
   next(type: string, ms?: number): Promise<HmrMessage>;
   close(): void;
@@ -164,7 +165,7 @@ describe('Vite dev server', () => {
   });
 
   test('restarts leave exactly one open gateway and one upgrade listener', async () => {
-    const api = () => plugin().api as { gateways: readonly import('krakend-connect').Gateway[] };
+    const api = () => plugin().api as { gateways: readonly Gateway[] };
     assert.equal(api().gateways.length, 1);
     for (let i = 0; i < 5; i++) {
       const old = api().gateways[0]!;
@@ -183,5 +184,50 @@ describe('Vite dev server', () => {
     }
     const echoed = await wsRoundTrip(`${url.replace('http', 'ws')}/ws`, 10);
     assert.deepEqual(echoed, expectedEcho(10));
+  });
+});
+
+describe('Vite in middleware mode (inside Express)', () => {
+  const cacheDir = viteCacheDir();
+
+  test('serves through the host, and restarts or closes leave no stray gateway', async () => {
+    const backend = await startHostBackend();
+    const config = tempConfig(hostConfig(backend.url));
+    const plugin = krakend({ config: config.file, logger: false });
+    const api = () => plugin.api as { gateways: readonly Gateway[] };
+    const vite = await createServer({
+      root: APP,
+      cacheDir,
+      configFile: false,
+      logLevel: 'silent',
+      appType: 'custom',
+      plugins: [plugin],
+      server: { middlewareMode: true },
+    });
+    const app = express();
+    app.use((req, res, next) => vite.middlewares(req, res, next));
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      assert.deepEqual(JSON.parse((await request(`${url}/users/4`)).body), {
+        id: '4',
+        name: 'User 4',
+      });
+      for (let i = 0; i < 3; i++) {
+        const old = api().gateways[0]!;
+        await vite.restart();
+        assert.equal(api().gateways.length, 1, `after restart ${i + 1}`);
+        assert.equal((await old.reload()).ok, false, 'the old gateway is closed');
+        assert.equal((await request(`${url}/users/${i}`)).status, 200);
+      }
+      await vite.close();
+      assert.equal(api().gateways.length, 0);
+    } finally {
+      server.close();
+      await backend.close();
+      config.remove();
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });
