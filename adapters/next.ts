@@ -128,7 +128,11 @@ export function krakend(options: KrakendNextOptions): KrakendNextHandler {
     else path = catchAllPath(url.pathname, segmentsFromParams(await context?.params)) + url.search;
     if (path === undefined) return new Response('404 page not found\n', { status: 404 });
     bridge ??= createWebBridge((req, res) => void serveNode(req, res));
-    return bridge(request, path);
+    return bridge(request, path).catch((err: unknown) => {
+      // The client left before the answer started: nobody reads this response.
+      if (request.signal?.aborted) return new Response(null, { status: 499 });
+      throw err;
+    });
   };
 
   const handler = pagesHandler as KrakendNextHandler;
