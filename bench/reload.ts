@@ -3,73 +3,42 @@
 //      editors save, polled every 2 ms until the new content answers;
 //   2. failed requests on an unchanged endpoint under steady load while 20 reloads happen;
 //   3. RSS growth over 500 plugin reloads (gc() before each reading).
-// The gateway runs in a child process (`--expose-gc`) so the client and backend here do not
-// count in its memory; results go to bench/results/reload.json.
-import autocannon from 'autocannon';
+// The gateway runs in a child process (bench/reload-child.ts, `--expose-gc`) so the client and
+// backend here do not count in its memory; results go to bench/results/reload.json.
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { createGateway } from '../src/index.js';
 import { machine } from './lib/report.js';
+import type { FromChild, ToChild } from './reload-child.js';
 
 const SELF = fileURLToPath(import.meta.url);
-const TARGETS = { latencyP95Ms: 200, failedRequests: 0, rssGrowthMB: 20 };
+const CHILD = join(dirname(SELF), 'reload-child.ts');
 
-type ToChild = { type: 'reload'; file: string } | { type: 'memory' };
-type FromChild =
-  | { type: 'listening'; port: number }
-  | { type: 'reload'; ok: boolean; error?: string; changed: string[] }
-  | { type: 'reloaded'; ok: boolean; error?: string }
-  | { type: 'memory'; rss: number; heapUsed: number };
-
-// ------------------------------------------------------------------------- the gateway child
-
-async function runChild(): Promise<void> {
-  const { config, watch } = JSON.parse(process.env.KC_RELOAD_BENCH ?? '{}') as { config: string; watch: boolean };
-  const send = (m: FromChild) => process.send?.(m);
-  const gateway = createGateway({ config, watch, logger: false, dashboard: false });
-  gateway.on('reload', (e) =>
-    send({ type: 'reload', ok: e.ok, error: e.ok ? undefined : e.error.message, changed: e.changed }),
-  );
-  await gateway.ready;
-  const server = createServer((req, res) =>
-    gateway(req, res, () => {
-      res.statusCode = 404;
-      res.end('not yet');
-    }),
-  );
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  process.on('message', async (m: ToChild) => {
-    if (m.type === 'reload') {
-      const e = await gateway.reload([m.file]);
-      send({ type: 'reloaded', ok: e.ok, error: e.ok ? undefined : e.error.message });
-    } else if (m.type === 'memory') {
-      for (let i = 0; i < 4; i++) {
-        globalThis.gc?.();
-        await new Promise((r) => setImmediate(r));
-      }
-      const { rss, heapUsed } = process.memoryUsage();
-      send({ type: 'memory', rss, heapUsed });
-    }
-  });
-  process.on('disconnect', () => {
-    server.closeAllConnections();
-    server.close();
-    void gateway.close().then(() => process.exit(0));
-  });
-  send({ type: 'listening', port: (server.address() as AddressInfo).port });
+/** The part of autocannon (no bundled types) this bench uses. */
+interface LoadResult {
+  requests: { total: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  mismatches: number;
+  resets: number;
 }
-
-// ------------------------------------------------------------------------------- the driver
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  expectBody: string;
+}) => { stop(): void; on(event: 'done', listener: (result: LoadResult) => void): void };
+const TARGETS = { latencyP95Ms: 200, failedRequests: 0, rssGrowthMB: 20 };
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -88,14 +57,15 @@ const SAVES = [
   },
 ];
 
-/** A handler plugin answering `/ver`; `ballast` holds ~1 MiB per loaded version, so a leak shows. */
+/** A handler plugin answering `/ver`; with `ballast` each loaded version holds ~1 MiB. */
 const plugin = (version: string, ballast = false) => `
-${ballast ? "const ballast = new Array(131072).fill(0).map((_, i) => i + 0.5);" : ''}
+const ballast = ${ballast ? 'new Array(131072).fill(0).map((_, i) => i + 0.5)' : '[0]'};
+type Handler = (req: any, res: any) => void;
 export const HandlerRegisterer = {
   RegisterHandlers(register: (name: string, f: unknown) => void) {
-    register('ver', (_ctx: unknown, _extra: unknown, next: (q: any, s: any) => void) => (req: any, res: any) => {
+    register('ver', (_ctx: unknown, _extra: unknown, next: Handler): Handler => (req, res) => {
       if (req.url !== '/ver') return next(req, res);
-      res.end('${version}'${ballast ? ' + (ballast.length > 0 ? "" : "!")' : ''});
+      res.end('${version}' + (ballast.length > 0 ? '' : '!'));
     });
   },
 };
@@ -120,7 +90,7 @@ class Child {
   }
 
   static async start(configFile: string, watch: boolean): Promise<{ child: Child; port: number }> {
-    const proc = fork(SELF, [], {
+    const proc = fork(CHILD, [], {
       execArgv: ['--import', 'tsx', '--expose-gc'],
       env: { ...process.env, KC_RELOAD_BENCH: JSON.stringify({ config: configFile, watch }) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -132,7 +102,8 @@ class Child {
 
   next(type: FromChild['type'], ms = 10_000): Promise<FromChild> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no '${type}' from the gateway in ${ms} ms`)), ms);
+      const fail = () => reject(new Error(`no '${type}' from the gateway in ${ms} ms`));
+      const timer = setTimeout(fail, ms);
       const wait = (m: FromChild) => {
         if (m.type !== type) return void this.waiters.push(wait);
         clearTimeout(timer);
@@ -154,12 +125,18 @@ class Child {
 }
 
 /** Polls `path` every 2 ms until `done` holds; the time since `start` in ms. */
-async function servedAfter(pool: Pool, path: string, done: (status: number, body: string) => boolean, start: number) {
+async function servedAfter(
+  pool: Pool,
+  path: string,
+  done: (status: number, body: string) => boolean,
+  start: number,
+): Promise<number> {
   for (;;) {
     const res = await pool.request({ path, method: 'GET' });
     const body = await res.body.text();
-    if (done(res.statusCode, body)) return performance.now() - start;
-    if (performance.now() - start > 10_000) throw new Error(`${path} not served 10 s after the save`);
+    const ms = performance.now() - start;
+    if (done(res.statusCode, body)) return ms;
+    if (ms > 10_000) throw new Error(`${path} not served 10 s after the save`);
     await delay(2);
   }
 }
@@ -234,7 +211,7 @@ async function main(): Promise<void> {
     duration: 600,
     expectBody: '{"ok":true}',
   });
-  const loadDone = new Promise<autocannon.Result>((resolve) => load.on('done', resolve));
+  const loadDone = new Promise<LoadResult>((resolve) => load.on('done', resolve));
   await delay(500);
   for (let i = 0; i < loadReloads; i++) {
     const reloaded = child.next('reload');
@@ -246,8 +223,11 @@ async function main(): Promise<void> {
   await delay(500);
   load.stop();
   const result = await loadDone;
-  const reloadsDuringLoad = child.messages.slice(before).filter((m) => m.type === 'reload' && m.ok).length;
-  const failed = result.errors + result.timeouts + result.non2xx + result.mismatches + result.resets;
+  const reloadsDuringLoad = child.messages
+    .slice(before)
+    .filter((m) => m.type === 'reload' && m.ok).length;
+  const { errors, timeouts, non2xx, mismatches, resets } = result;
+  const failed = errors + timeouts + non2xx + mismatches + resets;
   await pool.close();
   await child.stop();
 
@@ -284,7 +264,7 @@ async function main(): Promise<void> {
       reloads: reloadsDuringLoad,
       requests: result.requests.total,
       failed,
-      detail: { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, mismatches: result.mismatches, resets: result.resets },
+      detail: { errors, timeouts, non2xx, mismatches, resets },
     },
     memory: {
       reloads: memoryReloads,
@@ -304,19 +284,28 @@ async function main(): Promise<void> {
     memory: figures.memory.rssGrowthMB < TARGETS.rssGrowthMB && figures.memory.lastVersionServed,
   };
   const mark = (ok: boolean) => (ok ? 'ok  ' : 'MISS');
-  const s = figures.saveToServed;
-  console.log(`
-hot reload (${figures.machine.node}, ${figures.machine.cores} cores)
-${mark(pass.config)} save-to-served, config edit:  p95 ${s.configEditMs.p95} ms  (p50 ${s.configEditMs.p50}, max ${s.configEditMs.max}, ${samples} saves; target < ${TARGETS.latencyP95Ms} ms)
-${mark(pass.plugin)} save-to-served, plugin edit:  p95 ${s.pluginEditMs.p95} ms  (p50 ${s.pluginEditMs.p50}, max ${s.pluginEditMs.max}, ${samples} saves; target < ${TARGETS.latencyP95Ms} ms)
-${mark(pass.load)} failed requests under load:   ${failed} of ${result.requests.total} on /a during ${reloadsDuringLoad} reloads (target 0)
-${mark(pass.memory)} RSS growth, ${memoryReloads} plugin reloads: ${figures.memory.rssGrowthMB} MB  (${figures.memory.rssBeforeMB} → ${figures.memory.rssAfterMB} MB, heap ${figures.memory.heapGrowthMB} MB, ${figures.memory.msPerReload} ms per reload; target < ${TARGETS.rssGrowthMB} MB)
-`);
+  const latency = (what: string, x: ReturnType<typeof summary>, ok: boolean) =>
+    `${mark(ok)} save-to-served, ${what} edit:  p95 ${x.p95} ms  (p50 ${x.p50}, max ${x.max}, ` +
+    `${x.samples} saves; target < ${TARGETS.latencyP95Ms} ms)`;
+  const m2 = figures.memory;
+  console.log(
+    [
+      '',
+      `hot reload (${figures.machine.node}, ${figures.machine.cores} cores)`,
+      latency('config', figures.saveToServed.configEditMs, pass.config),
+      latency('plugin', figures.saveToServed.pluginEditMs, pass.plugin),
+      `${mark(pass.load)} failed requests under load:   ${failed} of ${result.requests.total} ` +
+        `on /a during ${reloadsDuringLoad} reloads (target 0)`,
+      `${mark(pass.memory)} RSS growth, ${memoryReloads} plugin reloads: ${m2.rssGrowthMB} MB  ` +
+        `(${m2.rssBeforeMB} → ${m2.rssAfterMB} MB, heap ${m2.heapGrowthMB} MB, ` +
+        `${m2.msPerReload} ms per reload; target < ${TARGETS.rssGrowthMB} MB)`,
+      '',
+    ].join('\n'),
+  );
   const out = join(dirname(SELF), 'results', 'reload.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({ ...figures, pass }, null, 2)}\n`);
   console.log(`written to bench/results/reload.json`);
 }
 
-if (process.env.KC_RELOAD_BENCH) await runChild();
-else await main();
+await main();

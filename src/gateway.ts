@@ -112,7 +112,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       // A save caught half-written: stay quiet if the watcher's second look brings the rest.
-      if (current && changed.length > 0 && (await newerWithin?.(SUPERSEDE_MS, watcher?.settled()))) {
+      const quiet = current && changed.length > 0 && newerWithin;
+      if (quiet && (await quiet(SUPERSEDE_MS, watcher?.settled()))) {
         logger.debug(`[SERVICE: Reload] ${error.message}\n(a newer save follows; not reported)`);
         return { ok: false, error, changed };
       }
@@ -140,7 +141,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const files = new Set<string>();
     if (typeof configSource === 'string') files.add(configSource);
     for (const f of gen?.plugins?.files ?? []) files.add(f);
-    if (error && isGatewayError(error) && error.file && isAbsolute(error.file)) files.add(error.file);
+    const failed = error && isGatewayError(error) ? error.file : undefined;
+    if (failed && isAbsolute(failed)) files.add(failed);
     const plugin = gen?.config.plugin;
     const folders = plugin
       ? [{ path: plugin.folder, accept: (name: string) => matchesPattern(name, plugin.pattern) }]

@@ -23,7 +23,9 @@ export class TargetSet {
 
   constructor(targets: WatchTargets) {
     this.files = new Set(targets.files.map((f) => resolve(f)));
-    this.folders = new Map(targets.folders.map((f) => [resolve(f.path), { ...f, path: resolve(f.path) }]));
+    this.folders = new Map(
+      targets.folders.map((f) => [resolve(f.path), { ...f, path: resolve(f.path) }]),
+    );
   }
 
   /** A file whose content matters: listed, or an accepted child of a folder. */

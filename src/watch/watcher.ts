@@ -123,9 +123,11 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
 
   #notifySettled(): void {
     const busy =
-      !this.closed &&
-      (this.#rechecks.size > 0 || this.#scheduler.pending || this.#flushes > 0 || this.#dirty.size > 0);
-    if (busy) return;
+      this.#rechecks.size > 0 ||
+      this.#scheduler.pending ||
+      this.#flushes > 0 ||
+      this.#dirty.size > 0;
+    if (busy && !this.closed) return;
     for (const done of [...this.#settledWaiters]) done();
   }
 
