@@ -76,6 +76,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     const startedAt = Date.now();
     try {
       const config = await loadConfig(configSource, { cwd });
+      if (current && !lastError && sameConfigOnly(current, config.hash, changed)) {
+        // The watcher caught an in-place save mid-write, then saw the rest: nothing to rebuild.
+        logger.debug(`[SERVICE: Reload] ${config.file} unchanged, generation ${current.id} stays`);
+        const routes = current.config.endpoints.length;
+        return { ok: true, ms: 0, routes, generation: current.id, changed };
+      }
       if (!explicitLevel && options.logger === undefined && config.logging.level) {
         const level = toPinoLevel(config.logging.level);
         if (level) logger.level = level;
@@ -130,6 +136,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       emitter.emit('reload', event);
       return event;
     }
+  }
+
+  /** Only the config file changed, and its text is the one the running generation was built on. */
+  function sameConfigOnly(gen: Generation, hash: string, changed: readonly string[]): boolean {
+    return (
+      changed.length > 0 && changed.every((p) => p === configSource) && gen.config.hash === hash
+    );
   }
 
   /**

@@ -42,7 +42,10 @@ describe('krakend-connect run -w (issue 6)', () => {
       assert.equal(res.body, '{"b":2}');
       const lines = cli.output().split('\n').filter((l) => l.includes('[SERVICE: Reload]'));
       assert.equal(lines.length, 1);
-      assert.match(lines[0]!, /krakend\.json → generation 2 in \d+ ms \(2 routes, \+1 -0 added: GET \/b\)/);
+      assert.match(
+        lines[0]!,
+        /krakend\.json → generation 2 in \d+ ms \(2 routes, \+1 -0 added: GET \/b\)/,
+      );
     } finally {
       assert.equal(await cli.stop(), 0);
     }

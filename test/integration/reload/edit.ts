@@ -52,7 +52,9 @@ export async function saveInTwoChunks(file: string, text: string, pauseMs: numbe
 export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A fresh folder under the OS temp dir; `cleanup` removes it. */
-export async function tempFolder(prefix = 'kc-reload-'): Promise<{ dir: string; cleanup(): Promise<void> }> {
+export async function tempFolder(
+  prefix = 'kc-reload-',
+): Promise<{ dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -63,7 +65,10 @@ export interface Subscribable {
   off(event: never, listener: (value: never) => void): unknown;
 }
 
-type Listen = { on(e: string, l: (v: unknown) => void): unknown; off(e: string, l: (v: unknown) => void): unknown };
+interface Listen {
+  on(event: string, listener: (value: unknown) => void): unknown;
+  off(event: string, listener: (value: unknown) => void): unknown;
+}
 
 /**
  * Resolves with the next `event` whose payload passes `accept`, or rejects after `ms` (a

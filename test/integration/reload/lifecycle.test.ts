@@ -37,7 +37,7 @@ export const HandlerRegisterer = {
 const unloaded = () => ((globalThis as { __kcUnloaded?: string[] }).__kcUnloaded ?? []);
 
 describe('reload lifecycle (issue 6)', () => {
-  test('in-flight requests finish on their generation; its plugins are unloaded once it drains', async () => {
+  test('in-flight requests end on their generation; its plugins unload once drained', async () => {
     let release = () => {};
     const held = new Promise<void>((r) => (release = r));
     const f = await startReloadFixture({
@@ -55,8 +55,9 @@ describe('reload lifecycle (issue 6)', () => {
     });
     try {
       const slow = request(`${f.gw.url}/slow`);
-      for (let i = 0; i < 200 && !f.backend.seen.some((s) => s.url === '/slow'); i++) await delay(10);
-      assert.ok(f.backend.seen.some((s) => s.url === '/slow'));
+      const arrived = () => f.backend.seen.some((s) => s.url === '/slow');
+      for (let i = 0; i < 200 && !arrived(); i++) await delay(10);
+      assert.ok(arrived());
 
       const done = f.nextReload((e) => e.ok);
       await f.writePlugin('tag.mjs', tagPlugin('v2'));
@@ -78,7 +79,7 @@ describe('reload lifecycle (issue 6)', () => {
     assert.deepEqual(unloaded(), ['v1', 'v2'], 'close() unloads the current generation too');
   });
 
-  test('no failed request on an unchanged endpoint while the config reloads under load', async () => {
+  test('no failed request on an unchanged endpoint while reloads happen under load', async () => {
     const f = await startReloadFixture({ config: (b) => endpoints(b, ['a']) });
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });
     const get = () =>
@@ -86,7 +87,9 @@ describe('reload lifecycle (issue 6)', () => {
         const req = httpRequest(`${f.gw.url}/a`, { agent }, (res) => {
           let body = '';
           res.on('data', (c) => (body += c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: [], body }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: [], body }),
+          );
         });
         req.on('error', reject);
         req.end();
@@ -97,7 +100,8 @@ describe('reload lifecycle (issue 6)', () => {
       while (!stop) {
         try {
           const r = await get();
-          results.push(r.status === 200 && r.body === '{"path":"/a"}' ? 200 : `${r.status} ${r.body}`);
+          const good = r.status === 200 && r.body === '{"path":"/a"}';
+          results.push(good ? 200 : `${r.status} ${r.body}`);
         } catch (err) {
           results.push((err as Error).message);
         }
@@ -107,7 +111,8 @@ describe('reload lifecycle (issue 6)', () => {
     try {
       for (let i = 1; i <= 10; i++) {
         const done = f.nextReload((e) => e.ok);
-        await f.writeConfig(endpoints(f.backend.url, i % 2 ? ['a', `b${i}`] : ['a']), i % 3 ? 'atomic' : 'inPlace');
+        const names = i % 2 ? ['a', `b${i}`] : ['a'];
+        await f.writeConfig(endpoints(f.backend.url, names), i % 3 ? 'atomic' : 'inPlace');
         await done;
         await delay(150);
       }
@@ -157,7 +162,7 @@ describe('reload lifecycle (issue 6)', () => {
     assert.equal(late.ok, false);
   });
 
-  test("a host's watcher (Vite's) is reused: no fs watch of our own, listeners gone on close", async () => {
+  test("a host's (Vite's) watcher is reused: no fs watch, listeners gone on close", async () => {
     class FakeViteWatcher extends EventEmitter {
       added: string[] = [];
       add(paths: string | readonly string[]) {

@@ -11,9 +11,10 @@ type Format = 'ts' | 'mjs' | 'cjs';
 
 /** A handler plugin named `name` that answers `/<name>` with `body` and passes the rest on. */
 function plugin(format: Format, name: string, body: string, head = ''): string {
+  const any = format === 'ts' ? ': any' : '';
   const registerer = `{
-  RegisterHandlers(register${format === 'ts' ? ': any' : ''}) {
-    register('${name}', (_ctx${format === 'ts' ? ': any' : ''}, _extra${format === 'ts' ? ': any' : ''}, next${format === 'ts' ? ': any' : ''}) => (req${format === 'ts' ? ': any' : ''}, res${format === 'ts' ? ': any' : ''}) => {
+  RegisterHandlers(register${any}) {
+    register('${name}', (_ctx${any}, _extra${any}, next${any}) => (req${any}, res${any}) => {
       if (req.url !== '/${name}') return next(req, res);
       res.end(${body});
     });
@@ -24,6 +25,7 @@ function plugin(format: Format, name: string, body: string, head = ''): string {
 }
 
 const NAMES = ['ts', 'mjs', 'cjs', 'imports'];
+const IMPORT_GREETING = `import { greeting } from '../shared/greeting.js';`;
 
 describe('hot reload of plugins and the modules they import (issue 6)', () => {
   let f: ReloadFixture;
@@ -39,7 +41,7 @@ describe('hot reload of plugins and the modules they import (issue 6)', () => {
         'ts.ts': plugin('ts', 'ts', `'ts v1'`),
         'mjs.mjs': plugin('mjs', 'mjs', `'mjs v1'`),
         'cjs.cjs': plugin('cjs', 'cjs', `'cjs v1'`),
-        'imports.ts': plugin('ts', 'imports', 'greeting()', `import { greeting } from '../shared/greeting.js';`),
+        'imports.ts': plugin('ts', 'imports', 'greeting()', IMPORT_GREETING),
       },
       files: { 'shared/greeting.ts': `export const greeting = () => 'hello v1';` },
     });
@@ -52,28 +54,34 @@ describe('hot reload of plugins and the modules they import (issue 6)', () => {
     test(`a ${format} plugin is evaluated afresh on save`, async () => {
       assert.equal(await body(`/${format}`), `${format} v1`);
       const done = f.nextReload((e) => e.ok);
-      await f.writePlugin(`${format}.${format}`, plugin(format, format, `'${format} v2'`), 'atomic');
+      const text = plugin(format, format, `'${format} v2'`);
+      await f.writePlugin(`${format}.${format}`, text, 'atomic');
       const event = await done;
       assert.ok(event.ok);
       assert.deepEqual(event.changed, [join(f.pluginDir, `${format}.${format}`)]);
       assert.equal(await body(`/${format}`), `${format} v2`);
       const line = f.reloadLines().at(-1)!;
-      assert.match(line.msg, new RegExp(`^\\[SERVICE: Reload\\] plugins/${format}\\.${format} → generation ${event.generation} in \\d+ ms \\(1 routes, \\+0 -0\\)$`));
+      const file = `plugins/${format}\\.${format}`;
+      const gen = event.generation;
+      const expected = `^\\[SERVICE: Reload\\] ${file} → generation ${gen} in \\d+ ms`;
+      assert.match(line.msg, new RegExp(`${expected} \\(1 routes, \\+0 -0\\)$`));
     });
   }
 
   test('a module outside the plugin folder that a plugin imports reloads it', async () => {
     assert.equal(await body('/imports'), 'hello v1');
     const done = f.nextReload((e) => e.ok);
-    await writeFile(join(f.dir, 'shared', 'greeting.ts'), `export const greeting = () => 'hello v2';`);
-    assert.deepEqual((await done).changed, [join(f.dir, 'shared', 'greeting.ts')]);
+    const greeting = join(f.dir, 'shared', 'greeting.ts');
+    await writeFile(greeting, `export const greeting = () => 'hello v2';`);
+    assert.deepEqual((await done).changed, [greeting]);
     assert.equal(await body('/imports'), 'hello v2');
   });
 
   test('a plugin throwing at load keeps the old chain and points at file:line:col', async () => {
     const failed = f.nextReload();
     const errorsBefore = f.lines.filter((l) => l.level >= LEVEL.error).length;
-    await f.writePlugin('ts.ts', `const x = 1;\nthrow new Error('boom at load');\n${plugin('ts', 'ts', `'never'`)}`);
+    const throwing = `const x = 1;\nthrow new Error('boom at load');\n`;
+    await f.writePlugin('ts.ts', throwing + plugin('ts', 'ts', `'never'`));
     const event = await failed;
     assert.equal(event.ok, false);
     const message = event.ok ? '' : event.error.message;
@@ -96,10 +104,12 @@ describe('hot reload of plugins and the modules they import (issue 6)', () => {
     const broken = join(f.dir, 'shared', 'broken.ts');
     await writeFile(broken, `export const word = () => 'fixed';\nexport const oops = (;\n`);
     const failed = f.nextReload();
-    await f.writePlugin('ts.ts', plugin('ts', 'ts', 'word()', `import { word } from '../shared/broken.js';`));
+    const importBroken = `import { word } from '../shared/broken.js';`;
+    await f.writePlugin('ts.ts', plugin('ts', 'ts', 'word()', importBroken));
     const event = await failed;
     assert.equal(event.ok, false);
-    assert.ok(!event.ok && event.error.message.includes(`${broken}:2:`), event.ok ? '' : event.error.message);
+    const message = event.ok ? '' : event.error.message;
+    assert.ok(message.includes(`${broken}:2:`), message);
     const fixed = f.nextReload((e) => e.ok);
     await writeFile(broken, `export const word = () => 'fixed';\n`);
     assert.deepEqual((await fixed).changed, [broken]);

@@ -4,7 +4,15 @@ import { mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createFileWatcher, type FileWatcher } from '../../../src/watch/watcher.js';
-import { collect, delay, editors, nextEvent, saveInTwoChunks, tempFolder, type EditorName } from './edit.js';
+import {
+  collect,
+  delay,
+  editors,
+  nextEvent,
+  saveInTwoChunks,
+  tempFolder,
+  type EditorName,
+} from './edit.js';
 
 const fsWatches = () => process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap').length;
 const isPlugin = (name: string) => name.endsWith('-plugin.ts');
@@ -30,7 +38,10 @@ describe('FileWatcher over chokidar, on real files', () => {
     await writeFile(join(plugins, 'a-plugin.ts'), 'export const a = 1;');
     await writeFile(join(plugins, 'helper.ts'), 'export const h = 1;');
     const w = createFileWatcher();
-    await w.set({ files: [config, join(plugins, 'helper.ts')], folders: [{ path: plugins, accept: isPlugin }] });
+    await w.set({
+      files: [config, join(plugins, 'helper.ts')],
+      folders: [{ path: plugins, accept: isPlugin }],
+    });
     return w;
   }
 
@@ -53,7 +64,8 @@ describe('FileWatcher over chokidar, on real files', () => {
       await editors[editor](config, `{"version":3,"name":"${editor}"}`);
       assert.deepEqual(await first, [config]);
       // A sentinel save after it: everything reported before the sentinel belongs to the save.
-      const sentinel = nextEvent<string[]>(watcher, 'change', (p) => p.includes(join(plugins, 'helper.ts')));
+      const helper = join(plugins, 'helper.ts');
+      const sentinel = nextEvent<string[]>(watcher, 'change', (p) => p.includes(helper));
       await delay(200);
       await writeFile(join(plugins, 'helper.ts'), `export const h = '${editor}';`);
       await sentinel;
@@ -93,7 +105,7 @@ describe('FileWatcher over chokidar, on real files', () => {
     assert.equal(all.seen.length, count + 1);
   });
 
-  test('a storm of 50 writes in one second gives at most two reports, the last one last', async () => {
+  test('a storm of 50 writes in one second gives two reports at most', async () => {
     watcher = await start();
     const all = collect<string[]>(watcher, 'change');
     for (let i = 0; i < 50; i++) {
@@ -161,7 +173,8 @@ describe('FileWatcher over chokidar, on real files', () => {
   });
 
   for (const pause of [0, 200]) {
-    test(`the plugin folder removed and re-created ${pause ? 'later' : 'at once'} stays watched`, async () => {
+    const when = pause ? 'later' : 'at once';
+    test(`a plugin folder removed and re-created ${when} stays watched`, async () => {
       watcher = await start();
       const file = join(plugins, 'a-plugin.ts');
       const changes = collect<string[]>(watcher, 'change');
