@@ -186,7 +186,7 @@ async function assemble(
     },
     handle(req, res) {
       inflight++;
-      res.once('close', onDone);
+      res.on('close', onDone); // a response closes once; `once` would allocate a wrapper
       try {
         const r = chained(req, res);
         if (r && typeof (r as Promise<void>).catch === 'function') {

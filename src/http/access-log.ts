@@ -27,7 +27,8 @@ export function observeRequest(
 ): void {
   const log = options.log && options.logger.isLevelEnabled('info');
   if (!log && !options.onRecord) return;
-  res.once('close', () => {
+  // `on`, not `once`: a response closes once, and `once` allocates a wrapper per request.
+  res.on('close', () => {
     if (state.fellThrough) return;
     const path = pathOf(req.url);
     const ms = Math.round((performance.now() - state.start) * 100) / 100;
