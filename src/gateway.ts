@@ -75,6 +75,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const started = performance.now();
     const startedAt = Date.now();
     try {
+      if (closed) throw new GatewayError('KC_CLOSED', 'the gateway was closed before this reload');
       const config = await loadConfig(configSource, { cwd });
       if (current && !lastError && sameConfigOnly(current, config.hash, changed)) {
         // The watcher caught an in-place save mid-write, then saw the rest: nothing to rebuild.
@@ -117,6 +118,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return event;
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
+      if (closed) return { ok: false, error, changed }; // nobody is listening any more
       // A save caught half-written: stay quiet if the watcher's second look brings the rest.
       const quiet = current && changed.length > 0 && newerWithin;
       if (quiet && (await quiet(SUPERSEDE_MS, watcher?.settled()))) {
