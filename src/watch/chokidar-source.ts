@@ -66,10 +66,15 @@ export function createChokidarSource(sink: SourceSink): EventSource {
       if (targets.isFolder(path)) void refresh(path);
     });
     fsw.on('error', (err) => sink.error(err as Error));
+    let timer: NodeJS.Timeout | undefined;
     const ready = Promise.race([
-      once(fsw, 'ready').then(() => undefined),
-      new Promise<void>((r) => setTimeout(r, READY_TIMEOUT_MS).unref()),
-    ]);
+      // An error before `ready` is reported through the `error` listener, not thrown here.
+      once(fsw, 'ready').then(
+        () => undefined,
+        () => undefined,
+      ),
+      new Promise<void>((r) => (timer = setTimeout(r, READY_TIMEOUT_MS))),
+    ]).finally(() => clearTimeout(timer));
     return { fsw, ready, wants };
   }
 
@@ -96,6 +101,8 @@ export function createChokidarSource(sink: SourceSink): EventSource {
       roots.delete(folder);
       await old.fsw.close();
       if (closed) return;
+      // `update()` may have opened it meanwhile, or dropped the folder from the targets.
+      if (roots.has(folder) || !rootSet.has(folder)) return sink.event('addDir', folder);
       const root = open(folder);
       roots.set(folder, root);
       await root.ready;
