@@ -1,5 +1,14 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Level, type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+/**
+ * pino-pretty is loaded only when output is pretty (a terminal): importing it costs ~50 ms of
+ * start-up that a piped or file log never uses (docs/performance.md, start-up target).
+ */
+function loadPretty(): typeof PinoPretty {
+  return createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+}
 
 /** KrakenD's level names and pino's, case-insensitive, to pino levels. */
 const LEVELS: Record<string, LevelWithSilent> = {
@@ -56,7 +65,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (usePretty) {
     return pino(
       base,
-      pretty({
+      loadPretty()({
         colorize: true,
         translateTime: 'SYS:HH:MM:ss.l',
         ignore: 'pid,hostname,method,path,status,ms,generation,plugin,endpoint,backend',
