@@ -1,7 +1,6 @@
 // Build the package into dist/ with tsc. Runs in `prepare`, so `npm ci` in a fresh clone leaves
 // the bin and every export runnable without global tools.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ try {
   // Installed as a dependency without devDependencies: dist/ ships prebuilt.
   process.exit(0);
 }
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// No clean step: tsc overwrites in place, so a build never leaves a window without dist/
+// (tests and other processes may be running the bin meanwhile).
 const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

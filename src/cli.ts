@@ -64,7 +64,7 @@ export function buildProgram(): Command {
     .option('-m, --modifier', 'test request/response modifier plugins', false)
     .argument('<files...>', 'plugin files')
     .action(async (files: string[], opts) => {
-      process.exitCode = await testPluginCommand(files.map((f) => resolve(f)), opts);
+      process.exitCode = await testPluginCommand(files, opts);
     });
 
   return program;

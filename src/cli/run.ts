@@ -87,7 +87,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const actual = typeof address === 'object' && address ? address.port : port;
   const host = listenIp.includes(':') ? `[${listenIp}]` : listenIp;
   logger.info(`[SERVICE: Gin] Listening on port: ${actual}`);
-  logger.info(`listening on http://${host}:${actual}`);
+  // The one line tools and people wait for: printed even when the log level hides info.
+  if (logger.isLevelEnabled('info')) logger.info(`listening on http://${host}:${actual}`);
+  else process.stdout.write(`listening on http://${host}:${actual}\n`);
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;

@@ -63,7 +63,10 @@ export function writeRedirect(
 }
 
 export function writeBadParam(res: ServerResponse, message: string): void {
-  res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
+  res.writeHead(400, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(message),
+  });
   res.end(message);
 }
 
