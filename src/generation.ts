@@ -159,7 +159,10 @@ async function assemble(
 
   const chained =
     plugins && config.httpServerPlugins
-      ? await buildHandlerChain(plugins, config.httpServerPlugins, gatewayCore, { logger })
+      ? await buildHandlerChain(plugins, config.httpServerPlugins, gatewayCore, {
+          logger,
+          quiet: options.strictPlugins,
+        })
       : gatewayCore;
 
   let inflight = 0;

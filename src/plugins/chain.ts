@@ -7,6 +7,8 @@ import type { PluginRegistry } from './types.js';
 
 export interface ChainOptions {
   logger: Logger;
+  /** A reload: `Injecting plugin` lines are debug, so a reload logs one line. */
+  quiet?: boolean;
   /**
    * How long one plugin may hold a request before it calls `next` or starts its response
    * (DECISIONS 16); also bounds an async factory. Default 10 000 ms.
@@ -81,7 +83,7 @@ export async function buildHandlerChain(
       continue;
     }
     current = layer.wrap(handler as Parameters<typeof layer.wrap>[0]);
-    logger.info({ plugin: name }, `${SERVER} Injecting plugin ${name}`);
+    logger[options.quiet ? 'debug' : 'info']({ plugin: name }, `${SERVER} Injecting plugin ${name}`);
   }
   return current;
 }

@@ -38,13 +38,14 @@ function recordOf(mod: PluginModule): LoadedPluginFile {
   return rec;
 }
 
-function reportImport(mod: PluginModule, logger: Logger, mapper: StackMapper): void {
+function reportImport(mod: PluginModule, logger: Logger, mapper: StackMapper, strict: boolean): void {
   const where = `${LOADER} plugin #${mod.index} (${mod.file}):`;
   for (const w of mod.warnings) logger.debug({ file: mod.file }, `${where} esbuild: ${w}`);
   if (mod.error) {
     const err = serializeError(mod.error.cause ?? mod.error, (s) => mapper.map(s));
     const text = describeFailure(mod.error.message, mod.error.location);
-    logger.error({ file: mod.file, err }, `${where} ${text}`);
+    // Strict loads throw KC_PLUGIN_LOAD carrying this text; the gateway logs it once.
+    logger[strict ? 'debug' : 'error']({ file: mod.file, err }, `${where} ${text}`);
   } else if (Object.keys(mod.registerers).length === 0) {
     logger.warn(
       { file: mod.file },
@@ -78,10 +79,11 @@ export async function loadPluginFiles(
   const parts = emptyParts(logger, mapper);
   const bundles = await bundleAll(files);
   const modules = files.map((file, i) => evaluateBundle(i, file, bundles[i], mapper));
-  for (const mod of modules) reportImport(mod, logger, mapper);
+  for (const mod of modules) reportImport(mod, logger, mapper, options.strict === true);
   const records = modules.map(recordOf);
   await registerAll(modules, records, parts, {
     logger,
+    quiet: options.strict === true,
     timeoutMs: options.registerTimeoutMs ?? 10_000,
   });
   parts.files = [...new Set(modules.flatMap((m) => m.inputs))];

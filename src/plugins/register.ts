@@ -14,6 +14,8 @@ export interface RegisterOptions {
   logger: Logger;
   /** Bound on an async `Register*` call. */
   timeoutMs: number;
+  /** A reload: failures are thrown by the caller and summaries are debug (one line per reload). */
+  quiet?: boolean;
 }
 
 type Staged = { name: string; entry: Record<string, unknown> };
@@ -140,12 +142,14 @@ export async function registerAll(
         const text = describeFailure(failure.message, failure.location);
         record.kinds.push({ kind, ok: false, error: text });
         record.location ??= failure.location;
-        logger.error(
+        logger[options.quiet ? 'debug' : 'error'](
           { file: mod.file, kind, err: serializeError(failure.cause ?? failure, mapStack) },
           `[SERVICE: ${label} Plugin] plugin #${mod.index} (${mod.file}): ${text}`,
         );
       }
     }
-    if (total > 0) logger.info(`[SERVICE: ${label} Plugin] Total plugins loaded: ${total}`);
+    if (total > 0) {
+      logger[options.quiet ? 'debug' : 'info'](`[SERVICE: ${label} Plugin] Total plugins loaded: ${total}`);
+    }
   }
 }
