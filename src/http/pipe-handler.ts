@@ -116,7 +116,8 @@ export function createPipeHandler(
     const controller = new AbortController();
     const timer = setTimeout(onDeadline, endpoint.timeoutMs, controller);
     const onClose = (): void => {
-      if (!res.writableFinished) controller.abort(contextCanceled());
+      // Not `writableFinished`: an HTTP/2 stream reset reports it true (see passthrough-call.ts).
+      if (!res.writableEnded) controller.abort(contextCanceled());
     };
     res.once('close', onClose);
     let response: ProxyResponse | null = null;

@@ -45,9 +45,13 @@ export function attachCall(res: ServerResponse, call: PassthroughCall): void {
   res.on('drain', onClientDrain);
 }
 
+/**
+ * `writableEnded`, not `writableFinished`: Node's HTTP/2 compat response reports finished once
+ * the client resets the stream, which would read as "we answered" and leave the backend running.
+ */
 function onClientClose(this: CallResponse): void {
   const call = this[kCall];
-  if (call && !this.writableFinished) call.clientGone();
+  if (call && !this.writableEnded) call.clientGone();
 }
 
 function onClientDrain(this: CallResponse): void {

@@ -158,10 +158,9 @@ describe('Vite over HTTPS (HTTP/2)', () => {
     stream.close();
   });
 
-  // Http2ServerResponse reports writableFinished = true once the client resets the stream, and
-  // the no-op pipe (src/proxy/passthrough.ts onClientClose) reads that as "response done".
-  const todo = 'pipe: HTTP/2 client resets do not abort no-op backends yet';
-  test('resetting an HTTP/2 SSE stream aborts the backend', { todo }, async () => {
+  // Http2ServerResponse reports writableFinished = true once the client resets the stream; the
+  // no-op pipe reads writableEnded instead (src/proxy/passthrough-call.ts onClientClose).
+  test('resetting an HTTP/2 SSE stream aborts the backend', async () => {
     const n = backend.sseCount;
     const stream = session.request({ ':path': '/sse', accept: 'text/event-stream' });
     stream.setEncoding('utf8');
