@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 
 // Summarises a V8 `.cpuprofile` (from `npm run bench -- --cpu-prof`): self time per function and
 // per file, heaviest first; `--inclusive` adds total time (self + callees) per function.
-// Usage: node --import tsx bench/profile.ts FILE [--top N] [--inclusive]
+// `--callers NAME` lists the call paths (8 frames up) that spend self time in function NAME.
+// `--skip MS` drops the first MS of samples (start-up), so only the load is summarised.
+// Usage: node --import tsx bench/profile.ts FILE [--top N] [--inclusive] [--callers NAME] [--skip MS]
 
 interface Node {
   id: number;
@@ -22,7 +24,12 @@ interface Profile {
 }
 
 const { values, positionals } = parseArgs({
-  options: { top: { type: 'string', default: '30' }, inclusive: { type: 'boolean', default: false } },
+  options: {
+    top: { type: 'string', default: '30' },
+    inclusive: { type: 'boolean', default: false },
+    callers: { type: 'string' },
+    skip: { type: 'string', default: '0' },
+  },
   allowPositionals: true,
 });
 if (positionals.length === 0) {
@@ -44,8 +51,12 @@ for (const file of positionals) {
   const self = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
+  const skipUs = Number(values.skip) * 1000;
+  let elapsed = 0;
   for (let i = 0; i < samples.length; i++) {
     const dt = deltas[i + 1] ?? 0;
+    elapsed += deltas[i] ?? 0;
+    if (elapsed < skipUs) continue;
     self.set(samples[i], (self.get(samples[i]) ?? 0) + dt);
   }
   const parent = new Map<number, number>();
@@ -58,6 +69,7 @@ for (const file of positionals) {
   let total = 0;
   let idle = 0;
   const inclusive = new Map<string, number>();
+  const callerPaths = new Map<string, number>();
   const fns = new Map<string, number>();
   const files = new Map<string, number>();
   for (const [id, us] of self) {
@@ -77,6 +89,14 @@ for (const file of positionals) {
       }
     }
     const functionName = node.callFrame.functionName;
+    if (values.callers && functionName === values.callers) {
+      const frames: string[] = [];
+      for (let at = parent.get(id); at !== undefined && frames.length < 8; at = parent.get(at)) {
+        frames.push((byId.get(at) as Node).callFrame.functionName || '(anonymous)');
+      }
+      const path = frames.join(' < ');
+      callerPaths.set(path, (callerPaths.get(path) ?? 0) + us);
+    }
     fns.set(key, (fns.get(key) ?? 0) + us);
     const group = loc ? groupOf(loc) : functionName;
     files.set(group, (files.get(group) ?? 0) + us);
@@ -89,6 +109,10 @@ for (const file of positionals) {
   if (values.inclusive) {
     console.log('\ntotal time (self + callees) by function:');
     for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
+  }
+  if (values.callers) {
+    console.log(`\ncall paths into ${values.callers}:`);
+    for (const [k, us] of [...callerPaths].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);
   }
   console.log('\nself time by file / package:');
   for (const [k, us] of [...files].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${k}`);

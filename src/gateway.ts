@@ -7,7 +7,7 @@ import { loadConfig } from './config/index.js';
 import { GatewayError, isGatewayError } from './errors.js';
 import { buildGeneration, type Generation } from './generation.js';
 import { writeLoadError } from './http/load-error.js';
-import { observeRequest } from './http/access-log.js';
+import { observeRequest, type ObserveOptions } from './http/access-log.js';
 import { createDashboardHandler } from './dashboard/handler.js';
 import { DashboardState, type Snapshot } from './dashboard/state.js';
 import { KRAKEND_VERSION } from './internal/version.js';
@@ -243,13 +243,28 @@ export function createGateway(options: GatewayOptions): Gateway {
   function serve(gen: Generation, req: IncomingMessage, res: ServerResponse, next?: NextFunction) {
     const state = { start: performance.now(), next, fellThrough: false, generation: gen.id, backends: [] };
     setState(req, state);
-    observeRequest(req, res, state, {
-      logger,
-      log: !gen.config.router.disableAccessLog,
-      skip: gen.config.router.loggerSkipPaths,
-      onRecord: dashboard || emitter.listenerCount('request') > 0 ? onRecord : undefined,
-    });
+    observeRequest(req, res, state, observeOptions(gen));
     gen.handle(req, res);
+  }
+
+  /** Built again only when the generation changes or `request` listeners come or go. */
+  let observing: { generation: number; listens: boolean; options: ObserveOptions } | undefined;
+  function observeOptions(gen: Generation): ObserveOptions {
+    const listens = dashboard !== undefined || emitter.listenerCount('request') > 0;
+    if (observing?.generation !== gen.id || observing.listens !== listens) {
+      const router = gen.config.router;
+      observing = {
+        generation: gen.id,
+        listens,
+        options: {
+          logger,
+          log: !router.disableAccessLog,
+          skip: router.loggerSkipPaths,
+          onRecord: listens ? onRecord : undefined,
+        },
+      };
+    }
+    return observing.options;
   }
 
   function snapshot(): Snapshot {
