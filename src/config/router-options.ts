@@ -39,7 +39,8 @@ export function defaultRouterOptions(): RouterOptions {
     removeExtraSlash: false,
     trustedProxies: [],
     remoteIpHeaders: [],
-    forwardedByClientIp: false,
+    // gin's default; lura overrides it only when the key is present (behaviour §2.3).
+    forwardedByClientIp: true,
   };
 }
 

@@ -28,11 +28,9 @@ function trustList(entries: readonly string[]): ((ip: string) => boolean) | unde
   return (ip) => list.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6');
 }
 
-/** The router options live in `extra.router`; lura only changes gin's defaults for keys present. */
-export function createClientIp(config: Pick<ResolvedConfig, 'router' | 'extra'>): ClientIp {
-  const raw = (config.extra['router'] ?? {}) as Record<string, unknown>;
-  const forwarded =
-    typeof raw['forwarded_by_client_ip'] === 'boolean' ? raw['forwarded_by_client_ip'] : true;
+/** `forwardedByClientIp` defaults to gin's true in the loader (lura changes it only when set). */
+export function createClientIp(config: Pick<ResolvedConfig, 'router'>): ClientIp {
+  const forwarded = config.router.forwardedByClientIp;
   const headers = (
     config.router.remoteIpHeaders.length > 0
       ? config.router.remoteIpHeaders

@@ -68,6 +68,12 @@ describe('service options', () => {
   test('router: defaults, honoured keys, one warning per other key', () => {
     assert.deepEqual(withExtra({}).router, defaultRouterOptions());
     assert.equal(defaultRouterOptions().healthPath, '/__health');
+    // gin's default, as KrakenD leaves it unless the key says otherwise
+    assert.equal(defaultRouterOptions().forwardedByClientIp, true);
+    assert.equal(
+      withExtra({ router: { forwarded_by_client_ip: false } }).router.forwardedByClientIp,
+      false,
+    );
     const config = withExtra({
       router: {
         return_error_msg: true,
