@@ -35,13 +35,13 @@ function newestMtime(dir: string): number {
  * git-ignored folder (`.tmp/bench-dist`, never `dist/`, which other work may be using), so start-up
  * is always measured on plain JS as users run it; tsx only if tsc is unavailable.
  */
-export function cliCommand(root: string): { args: string[]; runner: string } {
+export function cliCommand(root: string, compile = true): { args: string[]; runner: string } {
   const bin = join(root, 'dist', 'src', 'cli.js');
   const newest = newestMtime(join(root, 'src'));
   if (existsSync(bin) && statSync(bin).mtimeMs >= newest) return { args: [bin], runner: 'node dist/src/cli.js' };
   const outDir = join(root, '.tmp', 'bench-dist');
   const built = join(outDir, 'src', 'cli.js');
-  if (!existsSync(built) || statSync(built).mtimeMs < newest) {
+  if (compile && (!existsSync(built) || statSync(built).mtimeMs < newest)) {
     // Type errors in work in progress do not stop tsc from emitting; only a missing tsc does.
     spawnSync(
       process.execPath,
@@ -55,13 +55,18 @@ export function cliCommand(root: string): { args: string[]; runner: string } {
   }
   return {
     args: ['--import', 'tsx', join(root, 'src', 'cli.ts')],
-    runner: 'node --import tsx src/cli.ts (tsc unavailable)',
+    runner: `node --import tsx src/cli.ts (${compile ? 'tsc unavailable' : 'not compiled'})`,
   };
 }
 
 /** Time from spawning `krakend-connect run -c <config> -p 0` to its `listening on` line. */
-export async function measureStartup(root: string, config: string, runs: number): Promise<StartupResult> {
-  const { args, runner } = cliCommand(root);
+export async function measureStartup(
+  root: string,
+  config: string,
+  runs: number,
+  compile = true,
+): Promise<StartupResult> {
+  const { args, runner } = cliCommand(root, compile);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(await startOnce(root, [...args, 'run', '-c', config, '-p', '0']));
   const sorted = [...times].sort((a, b) => a - b);
