@@ -57,7 +57,8 @@ let fail = 0;
 let skip = 0;
 try {
   const text = readFileSync(tap, 'utf8');
-  const num = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  // The last summary block is the run's total (nested suites print their own).
+  const num = (k) => Number([...text.matchAll(new RegExp(`^# ${k} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? 0);
   pass = num('pass');
   fail = num('fail') + num('cancelled');
   skip = num('skipped') + num('todo');
