@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../internal/body.js';
-import { goStringify, goStringifyOrdered } from '../internal/go-json.js';
+import { goStruct, stringifyGo } from '../encoding/go-json.js';
 
 /** `/__echo/*` (behaviour §4, lura `TestEchoHandler`): the request as JSON, fields in Go order. */
 export function echoHandler(req: IncomingMessage, res: ServerResponse): void {
@@ -19,19 +19,23 @@ export function echoHandler(req: IncomingMessage, res: ServerResponse): void {
         if (name === 'Host') continue;
         (headers[name] ??= []).push(req.rawHeaders[i + 1]);
       }
-      const json =
-        `{"req_uri":${goStringifyOrdered(uri)},` +
-        `"req_uri_details":${goStringifyOrdered({
-          fragment: '',
-          host: absolute ? url.host : '',
-          path: decodeSafe(url.pathname),
-          query: rawQuery,
-          user: '',
-        })},` +
-        `"req_method":${goStringifyOrdered(req.method)},` +
-        `"req_querystring":${goStringify(query)},` +
-        `"req_body":${goStringifyOrdered(body.toString('utf8'))},` +
-        `"req_headers":${goStringify(headers)}}`;
+      // Go struct fields keep their order; the maps inside are sorted like Go's encoding/json.
+      const json = stringifyGo(
+        goStruct({
+          req_uri: uri,
+          req_uri_details: goStruct({
+            fragment: '',
+            host: absolute ? url.host : '',
+            path: decodeSafe(url.pathname),
+            query: rawQuery,
+            user: '',
+          }),
+          req_method: req.method,
+          req_querystring: query,
+          req_body: body.toString('utf8'),
+          req_headers: headers,
+        }),
+      );
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
       res.end(json);
     },

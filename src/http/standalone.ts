@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { goStringify } from '../internal/go-json.js';
+import { stringifyGo } from '../encoding/go-json.js';
 import type { RouterOptions } from '../types.js';
 
 /** Answers of KrakenD's router when nothing matches (behaviour §2.2, CE `router_engine.go`). */
@@ -15,7 +15,7 @@ export function writeNotFound(res: ServerResponse, router: RouterOptions, versio
   res.setHeader('X-Krakend-Completed', 'false');
   if (custom !== undefined) {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(goStringify(custom));
+    res.end(stringifyGo(custom));
     return;
   }
   res.setHeader('Content-Type', 'text/plain');
@@ -35,7 +35,7 @@ export function writeMethodNotAllowed(
   res.setHeader('X-Krakend-Completed', 'false');
   if (custom !== undefined) {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(goStringify(custom));
+    res.end(stringifyGo(custom));
     return;
   }
   res.setHeader('Content-Type', 'text/plain');
