@@ -48,6 +48,13 @@ export interface GatewayOptions {
   replay?: string;
   /** With `replay`: a missing recording goes to the live backend instead of a 502. @since 0.1.0 */
   replayFallthrough?: boolean;
+  /**
+   * `Server-Timing` response headers with each backend call's time (browser devtools).
+   * Default: true unless `NODE_ENV === 'production'`.
+   * @example createGateway({ config: './krakend.json', serverTiming: false })
+   * @since 0.1.0
+   */
+  serverTiming?: boolean;
 }
 
 export interface InjectedWatcher {
@@ -96,6 +103,10 @@ export interface BackendCallRecord {
   ms: number;
   error?: string;
   source?: 'live' | 'replay' | 'mock' | 'plugin';
+  /** The recording or mock file that answered, relative to its folder. */
+  file?: string;
+  /** What happened besides the call: an injected fault, a live failure a recording covered. */
+  note?: string;
 }
 
 /** The Connect middleware returned by `createGateway`. */
@@ -180,6 +191,31 @@ export interface FlatmapOp {
   args: readonly string[];
 }
 
+/** `krakend-connect/mock` on a backend: answers from a file or a folder instead of a host. */
+export interface MockOptions {
+  /** Absolute path of the mock file (JSON, or a JS/TS module). */
+  file?: string;
+  /** Absolute path of a folder whose files mirror the backend paths. */
+  folder?: string;
+  /** Status of a JSON (or plain-value) answer. */
+  status: number;
+  headers: Readonly<Record<string, string>>;
+}
+
+/** `krakend-connect/faults` on an endpoint or a backend (mocking; KrakenD ignores it). */
+export interface FaultOptions {
+  /** Added before every call, uniformly drawn from [min, max] (equal for a fixed delay). */
+  delay?: { readonly minMs: number; readonly maxMs: number };
+  /** Answered instead of the call, for `rate` of the calls. */
+  status?: number;
+  body?: string;
+  contentType?: string;
+  /** The connection is reset instead (for `rate` of the calls). */
+  reset: boolean;
+  /** Share of the calls that fail (status or reset), 0..1. */
+  rate: number;
+}
+
 export interface ResolvedBackend {
   /** Index in the endpoint's backend list. */
   index: number;
@@ -205,6 +241,8 @@ export interface ResolvedBackend {
   returnErrorCode: boolean;
   returnErrorDetails: string;
   extra: Readonly<Record<string, unknown>>;
+  mock?: MockOptions;
+  faults?: FaultOptions;
 }
 
 export interface ResolvedEndpoint {
@@ -231,6 +269,7 @@ export interface ResolvedEndpoint {
   static?: StaticProxyOptions;
   flatmap: readonly FlatmapOp[];
   extra: Readonly<Record<string, unknown>>;
+  faults?: FaultOptions;
 }
 
 export interface LoggingOptions {
