@@ -8,6 +8,7 @@ import { GatewayError, isGatewayError } from './errors.js';
 import { buildGeneration, type Generation } from './generation.js';
 import { writeLoadError } from './http/load-error.js';
 import { observeRequest, type ObserveOptions } from './http/access-log.js';
+import { requestProblem, writeBadRequest } from './http/request-guard.js';
 import { createDashboardHandler } from './dashboard/handler.js';
 import { DashboardState, type Snapshot } from './dashboard/state.js';
 import { KRAKEND_VERSION } from './internal/version.js';
@@ -47,6 +48,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ? silentLogger()
       : (options.logger ??
           createLogger({ level: options.logLevel ?? 'info', destination: options.logDestination }));
+  const standalone = options.fallthrough === false;
   const emitter = new EventEmitter<GatewayEvents>();
   emitter.on('error', () => {});
   const dispatchers = createDispatchers();
@@ -244,6 +246,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     const state = { start: performance.now(), next, fellThrough: false, generation: gen.id, backends: [] };
     setState(req, state);
     observeRequest(req, res, state, observeOptions(gen));
+    // Standalone, the gateway is the whole server: refuse what Go's server refuses before any
+    // handler or plugin runs. Mounted, only the routes it takes are checked (generation.ts).
+    if (standalone) {
+      const bad = requestProblem(req);
+      if (bad) return writeBadRequest(req, res, bad);
+    }
     gen.handle(req, res);
   }
 

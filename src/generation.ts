@@ -13,6 +13,12 @@ import {
   type UpgradeHandler,
 } from './http/endpoint.js';
 import { writeNotFound, writeMethodNotAllowed, writeRedirect, writeBadParam, writeAutoOptions } from './http/standalone.js';
+import {
+  payloadTooLarge,
+  requestProblem,
+  writeBadRequest,
+  writePayloadTooLarge,
+} from './http/request-guard.js';
 import { pathOf } from './internal/path.js';
 import { getState } from './internal/request-state.js';
 import type { BackendDispatchers } from './proxy/dispatchers.js';
@@ -126,9 +132,18 @@ async function assemble(
     }
     const found = match(routes, method, path);
     if (found.kind === 'route') {
+      if (!standalone) {
+        const problem = requestProblem(req); // standalone: already refused in gateway.ts
+        if (problem) return writeBadRequest(req, res, problem);
+      }
       if (!router.disablePathDecoding) {
         const bad = checkParams(found.params, found.route.endpoint.wildcard);
         if (bad) return writeBadParam(res, bad);
+      }
+      if (router.maxPayload) {
+        const over = payloadTooLarge(req, router.maxPayload);
+        const at = found.route.endpoint.endpoint;
+        if (over) return writePayloadTooLarge(req, res, over, router.maxPayload, at, logger);
       }
       const state = getState(req);
       if (state) state.endpoint = found.route.endpoint.endpoint;

@@ -167,6 +167,11 @@ export interface RouterOptions {
   trustedProxies: readonly string[];
   remoteIpHeaders: readonly string[];
   forwardedByClientIp: boolean;
+  /**
+   * KrakenD Enterprise's `max_payload` (bytes; 0 or absent: no limit): a request whose declared
+   * `Content-Length` is over it gets 413 before any backend call.
+   */
+  maxPayload?: number;
 }
 
 export interface CorsOptions {
@@ -293,6 +298,14 @@ export interface ConfigWarning {
   column?: number;
 }
 
+/** KrakenD's service-level `http.Server` settings (`read_header_timeout`…), in ms; 0 = unset. */
+export interface ServerTimeouts {
+  readHeaderTimeoutMs: number;
+  readTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxShutdownWaitMs: number;
+}
+
 export interface ResolvedConfig {
   /** Absolute path of the file, or `<inline>`. */
   file: string;
@@ -310,6 +323,8 @@ export interface ResolvedConfig {
   echoEndpoint: boolean;
   disableRest: boolean;
   maxHeaderBytes: number;
+  /** Go `http.Server` timeouts the CLI server honours (ms, 0 = not set). */
+  server?: ServerTimeouts;
   router: RouterOptions;
   cors?: CorsOptions;
   logging: LoggingOptions;

@@ -1,10 +1,11 @@
 import connect from 'connect';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { formatProblem, isGatewayError } from '../errors.js';
 import { createGateway } from '../gateway.js';
 import { loadConfig } from '../config/index.js';
+import type { ResolvedConfig } from '../types.js';
+import { answerClientError, createCliServer, serverSettings } from './server-options.js';
 
 export interface RunOptions {
   config: string;
@@ -17,9 +18,6 @@ export interface RunOptions {
   replayFallthrough?: boolean;
   dashboard?: boolean;
 }
-
-/** How long SIGTERM waits for in-flight requests before closing their sockets. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 /** `run`: the gateway alone on Connect + http.createServer (INTERFACE.md, DECISIONS.md 9). */
 export async function runCommand(opts: RunOptions): Promise<number> {
@@ -37,6 +35,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const logger = gateway.logger;
   let listenIp = '127.0.0.1';
   let configPort: number | undefined;
+  let loaded: ResolvedConfig | undefined;
   try {
     await gateway.ready;
   } catch (err) {
@@ -50,6 +49,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   try {
     const config = await loadConfig(opts.config, { cwd: process.cwd() });
     configPort = config.port;
+    loaded = config;
     if (config.listenIp) listenIp = config.listenIp;
   } catch {
     // With -w the gateway answers 503 until a good save; the port falls back to 8080.
@@ -59,21 +59,14 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   }
   const app = connect();
   app.use(gateway);
-  const server = createServer(app);
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 0;
-  (server as Server & { connectionsCheckingInterval?: number }).connectionsCheckingInterval = 1000;
+  const settings = serverSettings(loaded);
+  const server = createCliServer(app, settings);
   server.on('upgrade', (req, socket: Socket, head) => {
     if (gateway.upgrade(req, socket, head)) return;
     socket.on('error', () => {});
     socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n404 page not found');
   });
-  server.on('clientError', (err, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const code = (err as NodeJS.ErrnoException).code;
-    const status = code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-  });
+  server.on('clientError', answerClientError);
   const port = opts.port ?? configPort ?? 8080;
   server.listen(port, listenIp);
   try {
@@ -99,7 +92,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       logger.info(`[SERVICE: Gateway] ${signal} received, finishing in-flight requests`);
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
-      const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      const grace = setTimeout(() => server.closeAllConnections(), settings.shutdownGraceMs);
       grace.unref();
       await Promise.allSettled([closed, gateway.close()]);
       clearTimeout(grace);

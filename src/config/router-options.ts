@@ -66,6 +66,9 @@ export function readRouterOptions(r: Report, path: JsonPath, value: unknown): Ro
       if (Array.isArray(v) && v.every((x) => typeof x === 'string')) {
         out[LISTS[key as keyof typeof LISTS]] = v as string[];
       } else wrongType(key, 'a list of strings');
+    } else if (key === 'max_payload') {
+      if (typeof v === 'number' && Number.isInteger(v) && v >= 0) out.maxPayload = v;
+      else wrongType(key, 'a whole number of bytes');
     } else if (key === 'health_path') {
       if (typeof v === 'string') out.healthPath = v === '' ? '/__health' : v;
       else wrongType(key, 'a string');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { ResolvedConfig, ResolvedEndpoint } from '../types.js';
+import type { ResolvedConfig, ResolvedEndpoint, ServerTimeouts } from '../types.js';
 import {
   asBool,
   asInt,
@@ -34,6 +34,17 @@ function serviceHosts(r: Report, raw: Obj): string[] {
     if (clean === undefined) r.problem(['host', k], invalidHostMessage(h));
     return clean ?? h;
   });
+}
+
+/** Go durations in ms; a negative one means "no timeout" to Go, as 0 does. */
+function readServerTimeouts(r: Report, raw: Obj): ServerTimeouts {
+  const ms = (key: string): number => Math.max(0, (readDuration(r, [key], raw[key]) ?? 0) / 1e6);
+  return {
+    readHeaderTimeoutMs: ms('read_header_timeout'),
+    readTimeoutMs: ms('read_timeout'),
+    idleTimeoutMs: ms('idle_timeout'),
+    maxShutdownWaitMs: ms('max_shutdown_wait_time'),
+  };
 }
 
 function readPort(r: Report, raw: Obj): number {
@@ -96,6 +107,7 @@ export function resolveService(raw: Obj, dir: string, r: Report): UnlocatedConfi
     echoEndpoint: asBool(r, ['echo_endpoint'], raw['echo_endpoint']),
     disableRest: ctx.disableRest,
     maxHeaderBytes: asInt(r, ['max_header_bytes'], raw['max_header_bytes']),
+    server: readServerTimeouts(r, raw),
     router: readRouterOptions(r, [...xs, 'router'], extra['router']),
     cors: readCors(r, [...xs, 'security/cors'], extra['security/cors']),
     logging: readLogging(r, [...xs, 'telemetry/logging'], extra['telemetry/logging']),

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError } from '../errors.js';
+import { GatewayError, isGatewayError } from '../errors.js';
 import {
   contextCanceled,
   deadlineExceeded,
@@ -90,6 +90,10 @@ export function createPipeHandler(
     if (err) logError(err);
     if (err && response === null) {
       addErrorHeaders(res, err);
+      // The rest of an over-limit body is never read: the connection cannot carry another request.
+      if (isGatewayError(err) && err.code === 'KC_BODY_TOO_LARGE' && req.httpVersionMajor === 1) {
+        res.setHeader('Connection', 'close');
+      }
       res.statusCode = errorStatus(err);
       if (!returnErrorMsg) {
         res.end();

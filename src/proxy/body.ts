@@ -51,24 +51,52 @@ function serialiseParsed(body: unknown, contentType: string | undefined): Buffer
   return Buffer.from(JSON.stringify(body), 'utf8');
 }
 
-/** Reads a streamed body whole (bounded); buffers and null pass through. */
-export async function bufferBody(
-  body: RequestBody,
-  limit = MAX_BUFFERED_REQUEST,
-): Promise<Buffer | null> {
-  if (body === null || Buffer.isBuffer(body)) return body;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as Readable) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += b.length;
-    if (size > limit) {
-      body.destroy();
-      throw new GatewayError('KC_BODY_TOO_LARGE', `request body over ${limit} bytes`);
-    }
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks, size);
+function bodyTooLarge(limit: number): GatewayError {
+  return new GatewayError('KC_BODY_TOO_LARGE', `request body over ${limit} bytes`);
+}
+
+/**
+ * Reads a streamed body whole (bounded); buffers and null pass through. A declared length over
+ * the limit is refused before reading; a stream that passes it is paused, not destroyed, so the
+ * 413 still reaches the client (destroying a request closes its socket).
+ */
+export function bufferBody(body: RequestBody, limit = MAX_BUFFERED_REQUEST): Promise<Buffer | null> {
+  if (body === null || Buffer.isBuffer(body)) return Promise.resolve(body);
+  const stream = body as Readable & Partial<Pick<IncomingMessage, 'headers'>>;
+  const declared = Number(stream.headers?.['content-length']);
+  if (declared > limit) return Promise.reject(bodyTooLarge(limit));
+  if (stream.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  if (stream.destroyed) return Promise.reject(new Error('the request body was cut short'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (err?: Error): void => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer | string): void => {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += b.length;
+      if (size > limit) {
+        stream.pause();
+        chunks.length = 0;
+        done(bodyTooLarge(limit));
+        return;
+      }
+      chunks.push(b);
+    };
+    const onEnd = (): void => done();
+    const onError = (err: Error): void => done(err);
+    const onClose = (): void => done(new Error('the request body was cut short'));
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
 }
 
 /** The same bytes again for another backend (a buffer is shared, a stream cannot be). */

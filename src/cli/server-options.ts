@@ -1,0 +1,77 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ResolvedConfig } from '../types.js';
+
+/**
+ * The CLI's `http.Server` settings: KrakenD's service keys where the config sets them
+ * (`read_header_timeout`, `read_timeout`, `idle_timeout`, `max_header_bytes`,
+ * `max_shutdown_wait_time`), else bounded defaults for a dev server (reliability.md §1.12).
+ */
+export interface ServerSettings {
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  /** Node's 16 KiB unless `max_header_bytes` says otherwise (KrakenD's own default is 1 MB). */
+  maxHeaderSize?: number;
+  /** How long SIGTERM waits for in-flight requests before closing their sockets. */
+  shutdownGraceMs: number;
+}
+
+const DEFAULT_HEADERS_TIMEOUT = 20_000;
+const DEFAULT_SHUTDOWN_GRACE = 10_000;
+/** Node checks its header and request timeouts only on this tick (30 s by default). */
+const CHECK_INTERVAL = 1000;
+
+export function serverSettings(config: ResolvedConfig | undefined): ServerSettings {
+  const t = config?.server;
+  // Go: a zero ReadHeaderTimeout falls back to ReadTimeout, a zero IdleTimeout too.
+  const requestTimeout = t?.readTimeoutMs ?? 0;
+  let headersTimeout = t?.readHeaderTimeoutMs || requestTimeout || DEFAULT_HEADERS_TIMEOUT;
+  if (requestTimeout > 0) headersTimeout = Math.min(headersTimeout, requestTimeout);
+  const idle = t?.idleTimeoutMs || requestTimeout;
+  return {
+    headersTimeout,
+    requestTimeout,
+    keepAliveTimeout: idle || 5000,
+    maxHeaderSize: config && config.maxHeaderBytes > 0 ? config.maxHeaderBytes : undefined,
+    // KrakenD's 0 waits forever; the CLI promises a bounded stop (INTERFACE.md).
+    shutdownGraceMs: t?.maxShutdownWaitMs || DEFAULT_SHUTDOWN_GRACE,
+  };
+}
+
+export function createCliServer(app: RequestListener, settings: ServerSettings): Server {
+  const server = createServer(
+    {
+      connectionsCheckingInterval: CHECK_INTERVAL,
+      ...(settings.maxHeaderSize ? { maxHeaderSize: settings.maxHeaderSize } : {}),
+    },
+    app,
+  );
+  server.headersTimeout = settings.headersTimeout;
+  server.requestTimeout = settings.requestTimeout;
+  server.keepAliveTimeout = settings.keepAliveTimeout;
+  return server;
+}
+
+/** Statuses Node's own `clientError` default gives (kept: a listener replaces the default). */
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+/**
+ * A request the parser refused (smuggling shapes, bare CR/LF, oversize headers) or a client too
+ * slow to send its headers: a bare status and a closed connection, never a half answer on a
+ * socket that already carries a response.
+ */
+export function answerClientError(err: Error, socket: Duplex): void {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const busy = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || busy?.headersSent || code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const status = CLIENT_ERROR_STATUS[code] ?? '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+}
