@@ -47,9 +47,8 @@ export function writePayloadTooLarge(
   endpoint: string,
   logger: Logger,
 ): void {
-  logger.warn(
-    `[ENDPOINT: ${endpoint}] request body of ${declared} bytes is over max_payload (${limit} bytes)`,
-  );
+  const why = `request body of ${declared} bytes is over max_payload (${limit} bytes)`;
+  logger.warn(`[ENDPOINT: ${endpoint}] ${why}`);
   const body = `413 Payload Too Large: the request body is over ${limit} bytes`;
   const headers: Record<string, string | number> = {
     'Content-Type': 'text/plain; charset=utf-8',
