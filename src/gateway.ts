@@ -12,6 +12,8 @@ import { requestProblem, writeBadRequest } from './http/request-guard.js';
 import { createDashboardHandler } from './dashboard/handler.js';
 import { DashboardState, type Snapshot } from './dashboard/state.js';
 import { KRAKEND_VERSION } from './internal/version.js';
+import { describeFaults } from './mock/faults.js';
+import { RecordingStore, type RecordReplayOptions } from './mock/index.js';
 import { setState } from './internal/request-state.js';
 import { createLogger, silentLogger, toPinoLevel } from './logger.js';
 import { matchesPattern } from './plugins/index.js';
@@ -68,6 +70,24 @@ export function createGateway(options: GatewayOptions): Gateway {
   const dashboardOn = options.dashboard ?? !production;
   const dashboard = dashboardOn ? new DashboardState() : undefined;
   const dashboardHandler = dashboard ? createDashboardHandler(dashboard, snapshot) : undefined;
+  const serverTiming = options.serverTiming ?? !production;
+  // One store per folder for the gateway's life: writes in flight outlive generations.
+  const recordReplay: RecordReplayOptions | undefined =
+    options.record || options.replay
+      ? {
+          record: options.record ? new RecordingStore(options.record, cwd, logger) : undefined,
+          replay: options.replay ? new RecordingStore(options.replay, cwd, logger) : undefined,
+          fallthrough: options.replayFallthrough ?? false,
+        }
+      : undefined;
+  const mockingMode =
+    options.record && options.replay
+      ? 'live, recordings as fallback'
+      : options.record
+        ? 'record'
+        : options.replay
+          ? 'replay'
+          : 'off';
   const onRecord = (rec: RequestRecord) => {
     dashboard?.addRequest(rec);
     if (emitter.listenerCount('request') > 0) emitter.emit('request', rec);
@@ -102,6 +122,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         dashboard: dashboardHandler,
         strictPlugins: !first,
         version: KRAKEND_VERSION,
+        recordReplay,
+        serverTiming,
+        observeCalls: dashboardOn || serverTiming,
       });
       if (closed) {
         void gen.retire(0);
@@ -158,6 +181,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const files = new Set<string>();
     if (typeof configSource === 'string') files.add(configSource);
     for (const f of gen?.plugins?.files ?? []) files.add(f);
+    for (const f of gen?.mockFiles ?? []) files.add(f);
     const failed = error && isGatewayError(error) ? error.file : undefined;
     if (failed && isAbsolute(failed)) files.add(failed);
     const plugin = gen?.config.plugin;
@@ -284,18 +308,27 @@ export function createGateway(options: GatewayOptions): Gateway {
         method: e.method,
         endpoint: e.endpoint,
         outputEncoding: e.outputEncoding,
+        ...(e.faults ? { faults: describeFaults(e.faults) } : {}),
         backends: e.backends.map((b) => ({
           method: b.method.toUpperCase(),
           host: b.hosts[0] ?? '(no host)',
           urlPattern: b.urlPattern,
           encoding: b.encoding,
+          ...(b.mock ? { mock: b.mock.file ?? `${b.mock.folder!.replace(/\/+$/, '')}/` } : {}),
+          ...(b.faults ? { faults: describeFaults(b.faults) } : {}),
         })),
       })),
       plugins: (gen?.plugins?.loaded ?? []).map((p) => ({ file: p.file, names: p.names, kinds: p.kinds, error: p.error })),
       requests: dashboard?.requests ?? [],
       reloads: dashboard?.reloads ?? [],
       lastError: lastError?.message,
-      mocking: { record: options.record, replay: options.replay, fallthrough: options.replayFallthrough ?? false },
+      mocking: {
+        record: options.record,
+        replay: options.replay,
+        fallthrough: options.replayFallthrough ?? false,
+        mode: mockingMode,
+        serverTiming,
+      },
     };
   }
 
@@ -313,6 +346,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const gens = current ? [current, ...retiring] : [...retiring];
       await Promise.allSettled(gens.map((g) => g.retire(5000)));
       await dispatchers.close();
+      await Promise.allSettled([recordReplay?.record?.close(), recordReplay?.replay?.close()]);
       dashboard?.close();
       emitter.removeAllListeners();
     })();

@@ -21,6 +21,7 @@ import {
 } from './http/request-guard.js';
 import { pathOf } from './internal/path.js';
 import { getState } from './internal/request-state.js';
+import { createMocking, serverTimingValue, type RecordReplayOptions } from './mock/index.js';
 import type { BackendDispatchers } from './proxy/dispatchers.js';
 import { buildHandlerChain, loadPlugins } from './plugins/index.js';
 import type { PluginRegistry } from './plugins/types.js';
@@ -47,8 +48,14 @@ export interface GenerationOptions {
   strictPlugins: boolean;
   onBackendCall?: (rec: BackendCallRecord) => void;
   version: string;
-  /** Extra fields merged into the endpoint deps (record/replay, mocks). */
+  /** Extra fields merged into the endpoint deps. */
   extraDeps?: Partial<EndpointDeps>;
+  /** `--record` / `--replay` (src/mock); mock files and faults come from the config. */
+  recordReplay?: RecordReplayOptions;
+  /** `Server-Timing` headers with each backend call's time. */
+  serverTiming?: boolean;
+  /** Fill each request's backend calls on the no-op hot path too (the dashboard shows them). */
+  observeCalls?: boolean;
 }
 
 /** One complete, immutable build of config + routes + pipes + plugin chain. */
@@ -59,6 +66,8 @@ export interface Generation {
   readonly routes: CompiledRoutes<RouteValue>;
   /** Files whose change should trigger a reload (config, plugin folder, plugin imports). */
   readonly watchFiles: readonly string[];
+  /** Mock files (`krakend-connect/mock`) and their imports: watched like plugin files. */
+  readonly mockFiles: readonly string[];
   handle(req: IncomingMessage, res: ServerResponse): void;
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Requests still running on this generation. */
@@ -89,6 +98,11 @@ async function assemble(
   plugins: PluginRegistry | undefined,
 ): Promise<Generation> {
   const { logger } = options;
+  const mocking = await createMocking(config, {
+    logger,
+    strict: options.strictPlugins,
+    recordReplay: options.recordReplay,
+  });
   const deps: EndpointDeps = {
     config,
     logger,
@@ -96,6 +110,9 @@ async function assemble(
     dispatchers: options.dispatchers,
     onBackendCall: options.onBackendCall,
     version: options.version,
+    transportFor: mocking.transportFor,
+    serverTiming: options.serverTiming ? serverTimingValue : undefined,
+    observeCalls: options.observeCalls,
     ...options.extraDeps,
   };
   const routes = compileRoutes<RouteValue>(
@@ -191,6 +208,7 @@ async function assemble(
     ...(config.file.startsWith('<') ? [] : [config.file]),
     ...(config.plugin ? [config.plugin.folder] : []),
     ...(plugins?.files ?? []),
+    ...mocking.watchFiles,
   ];
 
   return {
@@ -199,6 +217,7 @@ async function assemble(
     plugins,
     routes,
     watchFiles,
+    mockFiles: mocking.watchFiles,
     get inflight() {
       return inflight;
     },

@@ -198,9 +198,9 @@ export interface FlatmapOp {
 
 /** `krakend-connect/mock` on a backend: answers from a file or a folder instead of a host. */
 export interface MockOptions {
-  /** Absolute path of the mock file (JSON, or a JS/TS module). */
+  /** The mock file (JSON, or a JS/TS module), relative to the config's folder as written. */
   file?: string;
-  /** Absolute path of a folder whose files mirror the backend paths. */
+  /** A folder whose files mirror the backend paths, relative to the config's folder. */
   folder?: string;
   /** Status of a JSON (or plain-value) answer. */
   status: number;

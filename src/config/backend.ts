@@ -4,6 +4,7 @@ import { noteLegacyKeys, type LoadContext } from './context.js';
 import { canonicalHeader } from './cors.js';
 import { cleanHost, invalidHostMessage } from './hosts.js';
 import { formatPath, type JsonPath } from './json-path.js';
+import { checkOwnNamespaces, readFaults, readMock } from './mock-options.js';
 import { normalizeExtra } from './namespaces.js';
 import { checkUrlPattern } from './placeholders.js';
 import { readFlatmap } from './proxy-options.js';
@@ -69,7 +70,12 @@ export function resolveBackend(
     raw['disable_host_sanitize'],
   );
   const hosts = readHosts(ctx, path, raw, parent, disableHostSanitize);
-  if (hosts.length === 0) {
+  const extra = normalizeExtra(raw['extra_config'], [...path, 'extra_config'], ctx.namespaces);
+  const xPath = [...path, 'extra_config'];
+  checkOwnNamespaces(r, xPath, extra, 'backend');
+  const mock = readMock(r, xPath, extra);
+  const faults = readFaults(r, xPath, extra);
+  if (hosts.length === 0 && !mock) {
     r.warn(
       path,
       `backend has no host (none here nor at the top level): its calls fail with 'no hosts available'`,
@@ -101,7 +107,6 @@ export function resolveBackend(
       `{${name}} needs JWT validation, which krakend-connect does not do: it is empty`,
     );
   }
-  const extra = normalizeExtra(raw['extra_config'], [...path, 'extra_config'], ctx.namespaces);
   const proxy = isObject(extra['proxy']) ? extra['proxy'] : {};
   const backendHttp = isObject(extra['backend/http']) ? extra['backend/http'] : {};
   const proxyPath = [...path, 'extra_config', 'proxy'];
@@ -134,5 +139,7 @@ export function resolveBackend(
         ? backendHttp['return_error_details']
         : '',
     extra,
+    ...(mock ? { mock } : {}),
+    ...(faults ? { faults } : {}),
   };
 }

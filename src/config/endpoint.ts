@@ -4,6 +4,7 @@ import { asInt, asObjectList, asString, asStringList, isObject, type Obj } from 
 import { noteLegacyKeys, type LoadContext } from './context.js';
 import { readDuration } from './durations.js';
 import { formatPath, type JsonPath } from './json-path.js';
+import { checkOwnNamespaces, readFaults } from './mock-options.js';
 import { normalizeExtra } from './namespaces.js';
 import { endpointParams, routerPath } from './placeholders.js';
 import { readFlatmap, readStatic, readStringList } from './proxy-options.js';
@@ -70,6 +71,8 @@ export function resolveEndpoint(
     readDuration(r, [...path, 'cache_ttl'], raw['cache_ttl']) || service.cacheTtlNs;
   const concurrentCalls = asInt(r, [...path, 'concurrent_calls'], raw['concurrent_calls']) || 1;
   const extra = normalizeExtra(raw['extra_config'], [...path, 'extra_config'], ctx.namespaces);
+  checkOwnNamespaces(r, [...path, 'extra_config'], extra, 'endpoint');
+  const faults = readFaults(r, [...path, 'extra_config'], extra);
   const proxy = isObject(extra['proxy']) ? extra['proxy'] : {};
   const proxyPath = [...path, 'extra_config', 'proxy'];
   const parent: BackendParent = {
@@ -111,5 +114,6 @@ export function resolveEndpoint(
     ...(staticProxy ? { static: staticProxy } : {}),
     flatmap: readFlatmap(r, [...proxyPath, 'flatmap_filter'], proxy),
     extra,
+    ...(faults ? { faults } : {}),
   };
 }

@@ -29,6 +29,9 @@ export const DASHBOARD_HTML = `<!doctype html>
   .bad { color: var(--err); white-space: pre-wrap; }
   .muted { color: var(--muted); }
   ul { margin: 0; padding-left: 1rem; }
+  .tag { display: inline-block; padding: 0 .35rem; border-radius: 4px; background: #eef1f8; font-size: 11px; }
+  .tag.mock { background: #e6f4ea; } .tag.replay { background: #fff4d6; } .tag.fault { background: #fde7e9; }
+  #mocking dt { color: var(--muted); float: left; clear: left; width: 6.5rem; } #mocking dd { margin: 0 0 .2rem 6.5rem; }
 </style>
 </head>
 <body>
@@ -48,13 +51,16 @@ const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
 const time = (t) => new Date(t).toLocaleTimeString();
 let count = 0;
+function tag(kind, text) { return '<span class="tag ' + kind + '">' + esc(text) + '</span>'; }
 function row(cells) { const tr = document.createElement('tr'); tr.innerHTML = cells.map((c) => '<td>' + c + '</td>').join(''); return tr; }
 function renderRoutes(routes) {
   const body = $('routes').tBodies[0]; body.innerHTML = '';
   $('route-count').textContent = '(' + routes.length + ')';
   for (const r of routes) {
     const tr = row(['<span class="m">' + esc(r.method) + '</span>', '<code>' + esc(r.endpoint) + '</code>', esc(r.outputEncoding),
-      '<ul>' + r.backends.map((b) => '<li><code>' + esc(b.method + ' ' + (b.mock ? 'mock:' + b.mock : b.host + b.urlPattern)) + '</code> <span class="muted">' + esc(b.encoding) + '</span></li>').join('') + '</ul>']);
+      '<ul>' + r.backends.map((b) => '<li><code>' + esc(b.method + ' ' + (b.mock ? '' : b.host) + b.urlPattern) + '</code> <span class="muted">' + esc(b.encoding) + '</span>' +
+        (b.mock ? ' ' + tag('mock', 'mock ' + b.mock) : '') + (b.faults ? ' ' + tag('fault', b.faults) : '') + '</li>').join('') + '</ul>']);
+    if (r.faults) tr.cells[1].insertAdjacentHTML('beforeend', ' ' + tag('fault', r.faults));
     tr.dataset.endpoint = r.endpoint; body.appendChild(tr);
   }
 }
@@ -74,7 +80,8 @@ function addRequest(q) {
   const body = $('requests').tBodies[0];
   const tr = row([time(q.time), '<span class="m">' + esc(q.method) + '</span>', '<code>' + esc(q.path) + '</code>', '<code>' + esc(q.endpoint || '') + '</code>',
     '<span class="s' + String(q.status)[0] + '">' + (q.status || 'aborted') + '</span>', esc(q.ms),
-    '<ul>' + (q.backends || []).map((b) => '<li><code>' + esc(b.method + ' ' + b.url) + '</code> <span class="s' + String(b.status)[0] + '">' + (b.status || esc(b.error || 'error')) + '</span> ' + esc(b.ms) + ' ms' + (b.source && b.source !== 'live' ? ' <span class="muted">' + esc(b.source) + '</span>' : '') + '</li>').join('') + '</ul>']);
+    '<ul>' + (q.backends || []).map((b) => '<li><code>' + esc(b.method + ' ' + b.url) + '</code> <span class="s' + String(b.status)[0] + '">' + (b.status || esc(b.error || 'error')) + '</span> ' + esc(b.ms) + ' ms' + (b.source && b.source !== 'live' ? ' ' + tag(b.source, b.source) : '') +
+      (b.file ? ' <code class="muted">' + esc(b.file) + '</code>' : '') + (b.note ? ' <span class="muted">' + esc(b.note) + '</span>' : '') + '</li>').join('') + '</ul>']);
   tr.className = 'request'; body.insertBefore(tr, body.firstChild);
   while (body.rows.length > 200) body.deleteRow(-1);
 }
@@ -82,7 +89,11 @@ function renderState(s) {
   $('file').textContent = s.configFile; $('gen').textContent = 'generation ' + s.generation;
   renderRoutes(s.routes); renderPlugins(s.plugins);
   $('error-box').hidden = !s.lastError; $('error').textContent = s.lastError || '';
-  $('mocking').textContent = s.mocking.record || s.mocking.replay ? 'record: ' + (s.mocking.record || 'off') + ' · replay: ' + (s.mocking.replay || 'off') + (s.mocking.fallthrough ? ' (live fallthrough)' : '') : 'off';
+  const m = s.mocking;
+  $('mocking').innerHTML = '<dl><dt>mode</dt><dd id="mocking-mode">' + esc(m.mode) + '</dd>' +
+    (m.record ? '<dt>recording to</dt><dd><code>' + esc(m.record) + '</code></dd>' : '') +
+    (m.replay ? '<dt>replaying from</dt><dd><code>' + esc(m.replay) + '</code>' + (m.fallthrough ? ' (missing ones go live)' : '') + '</dd>' : '') +
+    '<dt>Server-Timing</dt><dd>' + (m.serverTiming ? 'on' : 'off') + '</dd></dl>';
 }
 async function refresh() { const r = await fetch('api/state'); renderState(await r.json()); }
 refresh().then(async () => {

@@ -15,7 +15,17 @@ export interface RouteInfo {
   method: string;
   endpoint: string;
   outputEncoding: string;
-  backends: { method: string; host: string; urlPattern: string; encoding: string; mock?: string }[];
+  /** `krakend-connect/faults` on the endpoint, summarised. */
+  faults?: string;
+  backends: {
+    method: string;
+    host: string;
+    urlPattern: string;
+    encoding: string;
+    /** The mock file, or folder (ending in `/`), answering instead of the host. */
+    mock?: string;
+    faults?: string;
+  }[];
 }
 
 export interface PluginInfo {
@@ -33,7 +43,14 @@ export interface Snapshot {
   requests: RequestRecord[];
   reloads: ReloadRecord[];
   lastError?: string;
-  mocking: { record?: string; replay?: string; fallthrough: boolean };
+  mocking: {
+    record?: string;
+    replay?: string;
+    fallthrough: boolean;
+    /** `off`, `record`, `replay`, or live with recordings as a fallback (both folders). */
+    mode: string;
+    serverTiming: boolean;
+  };
 }
 
 const MAX_REQUESTS = 200;

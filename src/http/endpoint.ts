@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { PluginRegistry } from '../plugins/types.js';
-import type { BackendTransport, PipeDeps } from '../proxy/deps.js';
+import { withEndpointFaults } from '../mock/faults.js';
+import type { PipeDeps } from '../proxy/deps.js';
 import type { BackendDispatchers } from '../proxy/dispatchers.js';
 import { toError } from '../proxy/errors.js';
 import { backendLogPrefix } from '../proxy/factory.js';
@@ -26,8 +27,6 @@ export interface EndpointDeps extends PipeDeps {
   onBackendCall?: (rec: BackendCallRecord) => void;
   /** The KrakenD CE version announced (`2.13.8`). */
   version: string;
-  /** Replaces the network exchange of every backend (record/replay, mocks). */
-  transport?: BackendTransport;
 }
 
 /** Params come decoded and checked by the router, keyed as written (`id`), the rest under `*`. */
@@ -74,15 +73,20 @@ function hasModifiers(
   );
 }
 
-/** The no-op hot path serves everything but plugins, transports and concurrent calls. */
+/** The no-op hot path serves everything but plugins, mocking and concurrent calls. */
 function passthroughFlags(
   endpoint: ResolvedEndpoint,
   deps: EndpointDeps,
 ): { ok: boolean; follow: boolean } {
-  if (endpoint.outputEncoding !== 'no-op' || endpoint.backends.length !== 1 || deps.transport) {
+  const backend = endpoint.backends[0];
+  if (
+    endpoint.outputEncoding !== 'no-op' ||
+    endpoint.backends.length !== 1 ||
+    backend === undefined ||
+    deps.transportFor?.(endpoint, backend) !== undefined
+  ) {
     return { ok: false, follow: true };
   }
-  const backend = endpoint.backends[0]!;
   const client = namespace(backend.extra, CLIENT)?.['name'];
   const noRedirect = client === 'no-redirect';
   const clientPlugin =
@@ -115,10 +119,13 @@ export function createEndpointHandler(
   try {
     const strings = handlerStrings(deps);
     const fast = passthroughFlags(endpoint, deps);
-    if (fast.ok) {
-      return createPassthroughHandler({ endpoint, deps, ...strings, followRedirects: fast.follow });
-    }
-    return createPipeHandler(endpoint, deps, strings);
+    const handler = fast.ok
+      ? createPassthroughHandler({ endpoint, deps, ...strings, followRedirects: fast.follow })
+      : createPipeHandler(endpoint, deps, strings);
+    // Decided here, once: an endpoint without faults keeps its handler untouched.
+    return endpoint.faults
+      ? withEndpointFaults(handler, endpoint.faults, strings.versionHeader, !!deps.serverTiming)
+      : handler;
   } catch (err) {
     // KrakenD answers a pipe that failed to build with a bare 500 (vector E3).
     const message = `[ENDPOINT: ${endpoint.routePath}] ${toError(err).message}`;

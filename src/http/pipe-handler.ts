@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, isGatewayError } from '../errors.js';
+import { getState } from '../internal/request-state.js';
+import { isReplayMissing, markBackendCalls } from '../mock/response-marks.js';
 import {
   contextCanceled,
   deadlineExceeded,
@@ -13,7 +15,7 @@ import { hasKeys } from '../proxy/query.js';
 import { createClientRequestReader, createProxyRequest } from '../proxy/request.js';
 import { copyResponseHeaders } from '../proxy/response.js';
 import type { ProxyResponse } from '../proxy/types.js';
-import type { ResolvedEndpoint } from '../types.js';
+import type { BackendCallRecord, ResolvedEndpoint } from '../types.js';
 import type { EndpointDeps, EndpointHandler } from './endpoint.js';
 import { getRender } from './render.js';
 import { isWebSocketUpgrade, rejectUpgradeResponse } from './upgrade-reject.js';
@@ -62,6 +64,7 @@ export function createPipeHandler(
   const cacheControl = `public, max-age=${Math.trunc(endpoint.cacheTtlSeconds)}`;
   const prefix = `[ENDPOINT: ${endpoint.routePath}]`;
   const returnErrorMsg = deps.config.router.returnErrorMsg;
+  const serverTiming = deps.serverTiming !== undefined;
   const { logger } = deps;
 
   function logError(err: Error): void {
@@ -77,7 +80,9 @@ export function createPipeHandler(
     res: ServerResponse,
     response: ProxyResponse | null,
     err: Error | undefined,
+    calls: readonly BackendCallRecord[] | undefined,
   ): void {
+    if (calls !== undefined) markBackendCalls(res, calls, serverTiming);
     let completed = 'false';
     if (response !== null && hasKeys(response.data)) {
       if (response.isComplete) {
@@ -94,8 +99,9 @@ export function createPipeHandler(
       if (isGatewayError(err) && err.code === 'KC_BODY_TOO_LARGE' && req.httpVersionMajor === 1) {
         res.setHeader('Connection', 'close');
       }
-      res.statusCode = errorStatus(err);
-      if (!returnErrorMsg) {
+      const missing = isReplayMissing(err);
+      res.statusCode = missing ? 502 : errorStatus(err);
+      if (!returnErrorMsg && !missing) {
         res.end();
         return;
       }
@@ -126,8 +132,10 @@ export function createPipeHandler(
     res.once('close', onClose);
     let response: ProxyResponse | null = null;
     let err: Error | undefined;
+    const calls = getState(req)?.backends;
     try {
-      response = await pipe({ signal: controller.signal }, createProxyRequest(req, params, read));
+      const ctx = { signal: controller.signal, calls };
+      response = await pipe(ctx, createProxyRequest(req, params, read));
     } catch (e) {
       err = toError(e);
     } finally {
@@ -143,7 +151,7 @@ export function createPipeHandler(
       if (err) logError(err);
       return;
     }
-    answer(req, res, response, err);
+    answer(req, res, response, err, calls);
   }
 
   return function endpointHandler(req, res, params) {

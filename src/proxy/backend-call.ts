@@ -23,6 +23,8 @@ export interface BackendCall {
   followRedirects: boolean;
   /** Deadline for the response headers only (no-op endpoints, DECISIONS.md 16). */
   headersTimeout?: number;
+  /** The request's params (`Id`, sequential values), for mocks that answer per param. */
+  params?: Readonly<Record<string, string>>;
 }
 
 export interface BackendReply {

@@ -9,7 +9,7 @@ import {
   type BackendCall,
   type BackendReply,
 } from './backend-call.js';
-import type { PipeDeps } from './deps.js';
+import type { BackendTransport, PipeDeps, TransportReply } from './deps.js';
 import { toError } from './errors.js';
 
 /**
@@ -18,9 +18,7 @@ import { toError } from './errors.js';
  * the normal status check, decoder and formatter. `no-redirect` is KrakenD's own client plugin
  * and is built in: the default client without following redirects (DECISIONS.md 13).
  */
-export type Exchange = (
-  call: BackendCall,
-) => Promise<BackendReply & { source?: 'live' | 'replay' | 'mock' | 'plugin' }>;
+export type Exchange = (call: BackendCall) => Promise<TransportReply>;
 
 export interface BackendExchange {
   exchange: Exchange;
@@ -74,10 +72,12 @@ export function createBackendExchange(
   backend: ResolvedBackend,
   logPrefix: string,
   deps: PipeDeps,
+  transport?: BackendTransport,
 ): BackendExchange {
   const live = (call: BackendCall): Promise<BackendReply> => callBackend(deps.dispatchers, call);
-  const transport = deps.transport;
   const network: Exchange = transport ? (call) => transport(call, live) : live;
+  // A mock file stands in for the whole backend, client plugin included.
+  if (transport && backend.mock) return { exchange: network, followRedirects: true };
   const cfg = pluginConfig(backend);
   const name = cfg?.['name'];
   if (typeof name !== 'string' || name === '') return { exchange: network, followRedirects: true };

@@ -13,6 +13,7 @@ export function concurrentCalls(calls: number, timeoutMs: number): Middleware {
     async function concurrent(ctx, req) {
       const body = await bufferBody(req.body);
       const local = childSignal(ctx.signal, budget, deadlineExceeded);
+      const branch = { signal: local.signal, calls: ctx.calls };
       try {
         return await new Promise<ProxyResponse | null>((resolve, reject) => {
           let pending = calls;
@@ -24,7 +25,7 @@ export function concurrentCalls(calls: number, timeoutMs: number): Middleware {
             else reject(lastErr ?? nullResult());
           };
           for (let i = 0; i < calls; i++) {
-            next({ signal: local.signal }, { ...req, body, params: { ...req.params } }).then(
+            next(branch, { ...req, body, params: { ...req.params } }).then(
               (r) => {
                 if (r && r.isComplete) {
                   resolve(r);

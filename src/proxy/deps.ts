@@ -1,17 +1,31 @@
 import type { Logger } from 'pino';
 import type { PluginRegistry } from '../plugins/types.js';
-import type { BackendCallRecord } from '../types.js';
+import type { BackendCallRecord, ResolvedBackend, ResolvedEndpoint } from '../types.js';
 import type { BackendCall, BackendReply } from './backend-call.js';
 import type { BackendDispatchers } from './dispatchers.js';
 
+/** A reply and where it came from, for the dashboard and `Server-Timing`. */
+export interface TransportReply extends BackendReply {
+  source?: BackendCallRecord['source'];
+  /** The recording or mock file that answered. */
+  file?: string;
+  note?: string;
+}
+
 /**
- * Replaces the HTTP exchange of every backend (record/replay, mocks): receives the fully built
- * call and answers like the network would; `source` is what the dashboard shows.
+ * Replaces or wraps the HTTP exchange of one backend (record/replay, mocks, faults): receives the
+ * fully built call and answers like the network would; `next` is the live exchange.
  */
 export type BackendTransport = (
   call: BackendCall,
   next: (call: BackendCall) => Promise<BackendReply>,
-) => Promise<BackendReply & { source?: BackendCallRecord['source'] }>;
+) => Promise<TransportReply>;
+
+/** Built once per backend at load; undefined leaves the backend on the plain network path. */
+export type TransportFactory = (
+  endpoint: ResolvedEndpoint,
+  backend: ResolvedBackend,
+) => BackendTransport | undefined;
 
 /** What the pipe needs from the gateway (a subset of the endpoint deps). */
 export interface PipeDeps {
@@ -19,5 +33,10 @@ export interface PipeDeps {
   logger: Logger;
   plugins?: PluginRegistry;
   onBackendCall?: (rec: BackendCallRecord) => void;
-  transport?: BackendTransport;
+  /** Mocking (src/mock): asked once per backend while the pipes are built. */
+  transportFor?: TransportFactory;
+  /** Fill each request's backend call list on the no-op hot path too (dashboard, timing). */
+  observeCalls?: boolean;
+  /** Formats `Server-Timing` from a request's backend calls; undefined: no such header. */
+  serverTiming?: (calls: readonly BackendCallRecord[]) => string;
 }

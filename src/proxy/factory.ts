@@ -31,6 +31,13 @@ export function backendLogPrefix(endpoint: ResolvedEndpoint, luraTemplate: strin
   return `[BACKEND: ${endpoint.method} ${endpoint.routePath} -> ${luraTemplate}]`;
 }
 
+/** A mock backend needs no host; its calls still get a URL to show and to match files on. */
+const MOCK_HOSTS: readonly string[] = ['http://mock'];
+
+function hostsOf(backend: ResolvedBackend): readonly string[] {
+  return backend.mock && backend.hosts.length === 0 ? MOCK_HOSTS : backend.hosts;
+}
+
 export function createBackendStack(
   endpoint: ResolvedEndpoint,
   backend: ResolvedBackend,
@@ -39,10 +46,11 @@ export function createBackendStack(
 ): Proxy {
   const template = compileUrlPattern(backend.urlPattern, endpoint.wildcard);
   const prefix = backendLogPrefix(endpoint, template.lura);
+  const transport = deps.transportFor?.(endpoint, backend);
   const http = createHttpProxy({
     backend,
     luraTemplate: template.lura,
-    exchange: createBackendExchange(backend, prefix, deps),
+    exchange: createBackendExchange(backend, prefix, deps, transport),
     deps,
     headersTimeout: options.headersTimeout,
   });
@@ -62,7 +70,7 @@ export function createBackendStack(
     endpoint.concurrentCalls > 1
       ? concurrentCalls(endpoint.concurrentCalls, endpoint.timeoutMs)
       : undefined,
-    loadBalancer(createHostPicker(backend.hosts)),
+    loadBalancer(createHostPicker(hostsOf(backend))),
     backend.inputHeaders.length > 0 ? headerFilter(backend.inputHeaders) : undefined,
     modifiers,
   );

@@ -5,12 +5,12 @@ import { GatewayError } from '../errors.js';
 import type { BackendCallRecord, ResolvedBackend } from '../types.js';
 import type { BackendReply } from './backend-call.js';
 import type { BackendExchange } from './client-plugin.js';
-import type { PipeDeps } from './deps.js';
+import type { PipeDeps, TransportReply } from './deps.js';
 import { toError } from './errors.js';
 import { createFormatter } from './formatter.js';
 import { readReply } from './read-body.js';
 import { createStatusHandler } from './status.js';
-import { emptyHeaders, type Proxy, type ProxyResponse } from './types.js';
+import { emptyHeaders, type Proxy, type ProxyContext, type ProxyResponse } from './types.js';
 
 /**
  * The innermost stage of a backend (lura `proxy/http.go`): the exchange, then the status handler,
@@ -25,12 +25,28 @@ export interface HttpProxyOptions {
   headersTimeout?: number;
 }
 
-function record(deps: PipeDeps, rec: BackendCallRecord): void {
+function record(deps: PipeDeps, ctx: ProxyContext, rec: BackendCallRecord): void {
+  ctx.calls?.push(rec);
   try {
     deps.onBackendCall?.(rec);
   } catch {
     // an observer must never break a request
   }
+}
+
+/** Where a failed call was headed, when a mocking layer said so (`GatewayError` context). */
+function failedCall(err: Error): Pick<BackendCallRecord, 'source' | 'file' | 'note'> {
+  const c = (err as { context?: Partial<Record<'source' | 'file' | 'note', unknown>> }).context;
+  const out: Pick<BackendCallRecord, 'source' | 'file' | 'note'> = { source: 'live' };
+  if (!c) return out;
+  if (typeof c.source === 'string') out.source = c.source as BackendCallRecord['source'];
+  if (typeof c.file === 'string') out.file = c.file;
+  if (typeof c.note === 'string') out.note = c.note;
+  return out;
+}
+
+function roundMs(ms: number): number {
+  return Math.round(ms * 100) / 100;
 }
 
 export function noopBody(reply: BackendReply): Readable {
@@ -44,11 +60,12 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
   const decode = getDecoder(backend.encoding, backend.isCollection);
   const format = createFormatter(backend);
   const status = createStatusHandler(backend, options.luraTemplate, backend.method);
-  const observe = deps.onBackendCall !== undefined;
+  const observer = deps.onBackendCall !== undefined;
 
   return async function httpProxy(ctx, req): Promise<ProxyResponse> {
+    const observe = observer || ctx.calls !== undefined;
     const started = observe ? performance.now() : 0;
-    let reply: BackendReply & { source?: BackendCallRecord['source'] };
+    let reply: TransportReply;
     try {
       reply = await exchange.exchange({
         method: req.method,
@@ -58,31 +75,28 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
         signal: ctx.signal,
         followRedirects: exchange.followRedirects,
         headersTimeout: options.headersTimeout,
+        params: req.params,
       });
     } catch (err) {
       const e = ctx.signal.aborted ? toError(ctx.signal.reason) : toError(err);
       if (observe) {
-        const ms = performance.now() - started;
-        record(deps, {
-          method: req.method,
-          url: req.url,
-          status: 0,
-          ms,
-          error: e.message,
-          source: 'live',
-        });
+        const ms = roundMs(performance.now() - started);
+        const { method, url } = req;
+        record(deps, ctx, { method, url, status: 0, ms, error: e.message, ...failedCall(toError(err)) });
       }
       throw e;
     }
     if (observe) {
-      const ms = performance.now() - started;
-      record(deps, {
+      const rec: BackendCallRecord = {
         method: req.method,
         url: req.url,
         status: reply.statusCode,
-        ms,
+        ms: roundMs(performance.now() - started),
         source: reply.source ?? 'live',
-      });
+      };
+      if (reply.file !== undefined) rec.file = reply.file;
+      if (reply.note !== undefined) rec.note = reply.note;
+      record(deps, ctx, rec);
     }
     if (ctx.signal.aborted) {
       reply.body.destroy();

@@ -75,7 +75,7 @@ export function parallelMerge(stages: readonly Proxy[], timeoutMs: number): Prox
         stages.map(async (stage): Promise<Part> => {
           try {
             const response = await stage(
-              { signal: local.signal },
+              { signal: local.signal, calls: ctx.calls },
               { ...base, params: { ...base.params } },
             );
             if (local.signal.aborted) {

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import type { BackendCallRecord } from '../types.js';
 import { flattenHeaders, IDEMPOTENT, RESET_CODES, splitUrl } from './backend-call.js';
 import type { PipeDeps } from './deps.js';
 import {
@@ -31,7 +32,12 @@ export interface CallShared {
   /** A static proxy whose strategy matches a failure: answer 200 with no body instead. */
   staticOnError: boolean;
   method: string;
+  /** Time each exchange (`onBackendCall`, or the request's call list). */
   observe: boolean;
+  /** The request's call list is filled (dashboard); set per call in {@link PassthroughCall.calls}. */
+  observeCalls: boolean;
+  /** `Server-Timing` on the answer, from the request's call list. */
+  serverTiming?: (calls: readonly BackendCallRecord[]) => string;
 }
 
 const kCall = Symbol('krakend-connect.passthrough');
@@ -73,6 +79,8 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
   private retried = false;
   private redirectFrom = '';
   private redirectReferer: string | undefined;
+  /** The request's backend call list (dashboard, `Server-Timing`), when observed. */
+  calls: BackendCallRecord[] | undefined = undefined;
 
   constructor(
     private readonly s: CallShared,
@@ -178,6 +186,10 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
     }
     this.record(statusCode);
     try {
+      // Before the backend's own headers, which may add more `Server-Timing` metrics.
+      if (this.s.serverTiming && this.calls) {
+        res.appendHeader('Server-Timing', this.s.serverTiming(this.calls));
+      }
       writeRawHead(res, statusCode, head);
     } catch (err) {
       this.fail(err);
@@ -261,16 +273,14 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
 
   private record(status: number, error?: string): void {
     if (!this.s.observe) return;
-    const ms = performance.now() - this.started;
+    const ms = Math.round((performance.now() - this.started) * 100) / 100;
+    const rec: BackendCallRecord = { method: this.method, url: this.url, status, ms, source: 'live' };
+    if (error !== undefined) rec.error = error;
+    this.calls?.push(rec);
+    const observer = this.s.deps.onBackendCall;
+    if (!observer) return;
     try {
-      this.s.deps.onBackendCall!({
-        method: this.method,
-        url: this.url,
-        status,
-        ms,
-        error,
-        source: 'live',
-      });
+      observer(rec);
     } catch {
       // observers never break a request
     }

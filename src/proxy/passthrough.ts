@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getState } from '../internal/request-state.js';
 import type { ResolvedConfig, ResolvedEndpoint } from '../types.js';
 import { requestBody } from './body.js';
 import type { PipeDeps } from './deps.js';
@@ -62,7 +63,9 @@ export function createPassthroughHandler(
     read: createClientRequestReader(endpoint, deps.config, spec.userAgent),
     backendQuery: backend.inputQueryStrings.length > 0 ? backend.inputQueryStrings : undefined,
     backendHeaders: backend.inputHeaders.length > 0 ? backend.inputHeaders : undefined,
-    observe: deps.onBackendCall !== undefined,
+    observe: deps.onBackendCall !== undefined || deps.observeCalls === true,
+    observeCalls: deps.observeCalls === true,
+    serverTiming: deps.serverTiming,
   };
 
   return function passthroughHandler(req, res, params) {
@@ -100,6 +103,7 @@ export function createPassthroughHandler(
       const rest = host.basePath + url.slice(host.base.length);
       const first = { origin: host.origin, path: rest.startsWith('/') ? rest : `/${rest}` };
       call = new PassthroughCall(shared, res, first, url, shared.method, headers, body);
+      if (shared.observeCalls) call.calls = getState(req)?.backends;
     } catch (err) {
       const e = toError(err);
       deps.logger.error(`${shared.prefix} ${e.message}`);

@@ -94,7 +94,7 @@ export function sequentialMerge(
         let error: Error | undefined;
         try {
           response = await stages[i]!(
-            { signal: local.signal },
+            { signal: local.signal, calls: ctx.calls },
             { ...request, params: { ...request.params } },
           );
           if (!response) error = nullResult();

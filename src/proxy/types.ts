@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { BackendCallRecord } from '../types.js';
 
 /** Header name (Go's canonical form, `X-Forwarded-For`) → values, on a null-prototype object. */
 export type HeaderMap = Record<string, string[]>;
@@ -42,6 +43,8 @@ export interface ProxyResponse {
 export interface ProxyContext {
   /** Aborts on the endpoint deadline (reason: the timeout error) or when the client leaves. */
   readonly signal: AbortSignal;
+  /** This request's backend calls, appended as each ends (dashboard, `Server-Timing`). */
+  readonly calls?: BackendCallRecord[];
 }
 
 /** One stage of the pipe; rejects when it has no response to give. */

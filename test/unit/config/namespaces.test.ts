@@ -13,7 +13,10 @@ describe('extra_config namespaces', () => {
             extra_config: { 'qos/ratelimit/router': { max_rate: 5 }, 'auth/validator': {} },
             backend: [
               backend('/', {
-                extra_config: { 'qos/circuit-breaker': {}, 'krakend-connect/mock': {} },
+                extra_config: {
+                  'qos/circuit-breaker': {},
+                  'krakend-connect/mock': { file: 'mocks/a.json' },
+                },
               }),
             ],
           },
@@ -47,7 +50,9 @@ describe('extra_config namespaces', () => {
         ],
       ],
     );
-    assert.deepEqual(config.endpoints[0]!.backends[0]!.extra['krakend-connect/mock'], {});
+    assert.deepEqual(config.endpoints[0]!.backends[0]!.extra['krakend-connect/mock'], {
+      file: 'mocks/a.json',
+    });
   });
 
   test('long (KrakenD 1.x) names become short ones; both present: the short one wins', () => {
