@@ -81,8 +81,12 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const host = listenIp.includes(':') ? `[${listenIp}]` : listenIp;
   logger.info(`[SERVICE: Gin] Listening on port: ${actual}`);
   // The one line tools and people wait for: printed even when the log level hides info.
-  if (logger.isLevelEnabled('info')) logger.info(`listening on http://${host}:${actual}`);
-  else process.stdout.write(`listening on http://${host}:${actual}\n`);
+  if (logger.isLevelEnabled('info')) {
+    logger.info(`listening on http://${host}:${actual}`);
+    logger.flush?.(); // the log is batched (src/logger.ts): whoever waits for this line gets it now
+  } else {
+    process.stdout.write(`listening on http://${host}:${actual}\n`);
+  }
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;
