@@ -17,6 +17,7 @@ import { readDuration } from './durations.js';
 import { resolveEndpoint, type ServiceDefaults } from './endpoint.js';
 import { cleanHost, invalidHostMessage } from './hosts.js';
 import type { JsonPath } from './json-path.js';
+import { checkOwnNamespaces } from './mock-options.js';
 import { namespaceWarning, normalizeExtra } from './namespaces.js';
 import { Report } from './report.js';
 import { readRouterOptions } from './router-options.js';
@@ -75,6 +76,7 @@ export function resolveService(raw: Obj, dir: string, r: Report): UnlocatedConfi
     outputEncoding: asString(r, ['output_encoding'], raw['output_encoding']) || 'json',
   };
   const extra = normalizeExtra(raw['extra_config'], ['extra_config'], ctx.namespaces);
+  checkOwnNamespaces(r, ['extra_config'], extra, 'service');
   const endpoints: ResolvedEndpoint[] = [];
   const owners: { endpoint: ResolvedEndpoint; path: JsonPath }[] = [];
   asObjectList(r, ['endpoints'], raw['endpoints']).forEach(({ value, path }, i) => {

@@ -7,7 +7,11 @@ export function printRoutes(endpoints: readonly ResolvedEndpoint[]): string {
   return endpoints
     .map((e) => {
       const backends = e.backends
-        .map((b) => `${b.method} ${b.hosts[0] ?? '(no host)'}${b.urlPattern}`)
+        .map((b) => {
+          const mock = b.mock && (b.mock.file ?? `${b.mock.folder!.replace(/\/+$/, '')}/`);
+          if (mock) return `${b.method} ${b.urlPattern} (mock ${mock})`;
+          return `${b.method} ${b.hosts[0] ?? '(no host)'}${b.urlPattern}`;
+        })
         .join(', ');
       return `${e.method.padEnd(6)} ${e.endpoint.padEnd(width)}  ${e.outputEncoding.padEnd(8)} → ${backends}`;
     })
