@@ -52,7 +52,10 @@ function readDelay(r: Report, path: JsonPath, v: unknown): FaultOptions['delay']
   if (isObject(v)) {
     unknownKeys(r, path, v, new Set(['min', 'max']));
     if (v['min'] === undefined || v['max'] === undefined) {
-      r.problem(path, `a random delay needs both 'min' and 'max', e.g. {"min": "100ms", "max": "2s"}`);
+      r.problem(
+        path,
+        `a random delay needs both 'min' and 'max', e.g. {"min": "100ms", "max": "2s"}`,
+      );
       return undefined;
     }
     const minMs = readMs(r, [...path, 'min'], v['min']);
@@ -110,7 +113,10 @@ export function readFaults(r: Report, path: JsonPath, extra: Obj): FaultOptions 
   const rate = value['rate'];
   if (rate !== undefined) {
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
-      r.problem([...at, 'rate'], `'rate' must be a number from 0 to 1, got ${JSON.stringify(rate)}`);
+      r.problem(
+        [...at, 'rate'],
+        `'rate' must be a number from 0 to 1, got ${JSON.stringify(rate)}`,
+      );
     } else {
       faults.rate = rate;
       if (faults.status === undefined && !faults.reset) {

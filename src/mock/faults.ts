@@ -17,7 +17,9 @@ export interface FaultRoll {
 }
 
 export function rollFault(f: FaultOptions, random: () => number = Math.random): FaultRoll {
-  const delayMs = f.delay ? Math.round(f.delay.minMs + random() * (f.delay.maxMs - f.delay.minMs)) : 0;
+  const delayMs = f.delay
+    ? Math.round(f.delay.minMs + random() * (f.delay.maxMs - f.delay.minMs))
+    : 0;
   const failing = f.status !== undefined || f.reset;
   return { delayMs, fail: failing && (f.rate >= 1 || random() < f.rate) };
 }
@@ -129,6 +131,7 @@ export function describeFaults(f: FaultOptions): string {
     parts.push(minMs === maxMs ? `delay ${minMs}ms` : `delay ${minMs}–${maxMs}ms`);
   }
   const failure = f.reset ? 'reset' : f.status !== undefined ? `status ${f.status}` : undefined;
-  if (failure) parts.push(f.rate >= 1 ? failure : `${failure} for ${Math.round(f.rate * 100)}% of calls`);
+  if (failure)
+    parts.push(f.rate >= 1 ? failure : `${failure} for ${Math.round(f.rate * 100)}% of calls`);
   return parts.join(', ');
 }

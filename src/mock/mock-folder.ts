@@ -71,7 +71,8 @@ async function walk(
   if (last) {
     for (const stem of dynamicNames(entries, false)) {
       const file = pickFile(entries, stem, method);
-      if (file) return { file: join(dir, file), params: { ...params, [DYNAMIC.exec(stem)![1]!]: seg } };
+      if (file)
+        return { file: join(dir, file), params: { ...params, [DYNAMIC.exec(stem)![1]!]: seg } };
     }
   }
   for (const name of dynamicNames(entries, true)) {
@@ -83,7 +84,11 @@ async function walk(
 }
 
 /** The file answering `method path` under `root`, or undefined. Only listed names are used. */
-export function findMockFile(root: string, path: string, method: string): Promise<FolderHit | undefined> {
+export function findMockFile(
+  root: string,
+  path: string,
+  method: string,
+): Promise<FolderHit | undefined> {
   const segments: string[] = [];
   for (const raw of path.split('/')) {
     if (raw === '') continue;
@@ -117,7 +122,12 @@ export class MockCache {
 
 async function stampOf(files: readonly string[]): Promise<string> {
   const parts = await Promise.all(
-    files.map((f) => stat(f).then((s) => `${s.size}:${s.mtimeMs}`, () => 'gone')),
+    files.map((f) =>
+      stat(f).then(
+        (s) => `${s.size}:${s.mtimeMs}`,
+        () => 'gone',
+      ),
+    ),
   );
   return parts.join('|');
 }

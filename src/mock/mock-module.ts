@@ -81,7 +81,12 @@ async function loadJs(file: string, shown: string): Promise<MockModule> {
     exports = evaluatePlugin(bundle.code, file);
   } catch (err) {
     const stack = err instanceof Error && err.stack ? mapper.map(err.stack) : undefined;
-    throw loadError(shown, (err as Error)?.message ?? String(err), locate(stack, bundle.inputs), err);
+    throw loadError(
+      shown,
+      (err as Error)?.message ?? String(err),
+      locate(stack, bundle.inputs),
+      err,
+    );
   }
   const value =
     typeof exports === 'object' && exports !== null && 'default' in exports

@@ -68,7 +68,15 @@ async function capture(
     delete headers['Content-Length'];
     await store.save(key, { status: reply.statusCode, headers, body });
     const body$ = Readable.from(body.length > 0 ? [body] : []);
-    return { ...reply, headers, body: body$, gunzip: false, source: 'live', file, note: 'recorded' };
+    return {
+      ...reply,
+      headers,
+      body: body$,
+      gunzip: false,
+      source: 'live',
+      file,
+      note: 'recorded',
+    };
   }
   if (!reply.gunzip && headers['Content-Encoding'] !== undefined) {
     return { ...reply, note: 'not recorded: the body is encoded for the client' };

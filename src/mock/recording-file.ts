@@ -75,7 +75,8 @@ export function parseRecording(text: string, file: string): RecordedResponse {
     const found = findSyntaxError(text) ?? { offset: 0, message: 'invalid JSON' };
     throw invalid(file, found.message, text, found.offset);
   }
-  const res = (doc as { response?: unknown } | null)?.response as Record<string, unknown> | undefined;
+  const res = (doc as { response?: unknown } | null)?.response as
+    Record<string, unknown> | undefined;
   if (typeof res !== 'object' || res === null || typeof res['status'] !== 'number') {
     throw invalid(file, `a recording needs "response": {"status": <number>, …}`);
   }

@@ -39,17 +39,20 @@ export function redactUrl(url: string): string {
   if (!m) return url;
   const [, scheme, , host, path, query] = m;
   if (!query) return `${scheme}${host}${path}`;
-  const parts = query.slice(1).split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    const key = eq === -1 ? pair : pair.slice(0, eq);
-    let name = key;
-    try {
-      name = decodeURIComponent(key.replace(/\+/g, ' '));
-    } catch {
-      // an undecodable key is judged as written
-    }
-    return SECRET_WORDS.test(name) && eq !== -1 ? `${key}=${REDACTED}` : pair;
-  });
+  const parts = query
+    .slice(1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = eq === -1 ? pair : pair.slice(0, eq);
+      let name = key;
+      try {
+        name = decodeURIComponent(key.replace(/\+/g, ' '));
+      } catch {
+        // an undecodable key is judged as written
+      }
+      return SECRET_WORDS.test(name) && eq !== -1 ? `${key}=${REDACTED}` : pair;
+    });
   return `${scheme}${host}${path}?${parts.join('&')}`;
 }
 

@@ -42,9 +42,13 @@ export class RecordingStore {
       text = await readFile(file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new GatewayError('KC_REPLAY_MISSING', `${this.display(key)}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new GatewayError(
+        'KC_REPLAY_MISSING',
+        `${this.display(key)}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
     return parseRecording(text, this.display(key));
   }
@@ -56,7 +60,9 @@ export class RecordingStore {
     try {
       const names = await readdir(dirname(file));
       return names
-        .filter((n) => n !== basename(file) && (n === `${method}.json` || n.startsWith(`${method}-`)))
+        .filter(
+          (n) => n !== basename(file) && (n === `${method}.json` || n.startsWith(`${method}-`)),
+        )
         .sort();
     } catch {
       return [];
@@ -65,7 +71,9 @@ export class RecordingStore {
 
   save(key: RecordingKey, res: RecordedResponse): Promise<void> {
     const work = this.#write(key, res).catch((err: unknown) => {
-      this.#logger.warn(`[MOCK: Record] ${this.display(key)} not written: ${(err as Error).message}`);
+      this.#logger.warn(
+        `[MOCK: Record] ${this.display(key)} not written: ${(err as Error).message}`,
+      );
     });
     this.#pending.add(work);
     void work.finally(() => this.#pending.delete(work));

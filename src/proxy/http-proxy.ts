@@ -82,7 +82,8 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
       if (observe) {
         const ms = roundMs(performance.now() - started);
         const { method, url } = req;
-        record(deps, ctx, { method, url, status: 0, ms, error: e.message, ...failedCall(toError(err)) });
+        const rec = { method, url, status: 0, ms, error: e.message, ...failedCall(toError(err)) };
+        record(deps, ctx, rec);
       }
       throw e;
     }

@@ -34,7 +34,7 @@ export interface CallShared {
   method: string;
   /** Time each exchange (`onBackendCall`, or the request's call list). */
   observe: boolean;
-  /** The request's call list is filled (dashboard); set per call in {@link PassthroughCall.calls}. */
+  /** Fill the request's call list (dashboard), set on {@link PassthroughCall.calls}. */
   observeCalls: boolean;
   /** `Server-Timing` on the answer, from the request's call list. */
   serverTiming?: (calls: readonly BackendCallRecord[]) => string;
@@ -274,7 +274,8 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
   private record(status: number, error?: string): void {
     if (!this.s.observe) return;
     const ms = Math.round((performance.now() - this.started) * 100) / 100;
-    const rec: BackendCallRecord = { method: this.method, url: this.url, status, ms, source: 'live' };
+    const { method, url } = this;
+    const rec: BackendCallRecord = { method, url, status, ms, source: 'live' };
     if (error !== undefined) rec.error = error;
     this.calls?.push(rec);
     const observer = this.s.deps.onBackendCall;

@@ -51,7 +51,7 @@ export function tempConfig(config: Record<string, unknown>): TempConfig {
 
 /**
  * The quickstart's krakend.json pointed at backends on `backendUrl`, with its plugin folder (if
- * any) still the quickstart's, so the examples run against backends on a free port.
+ * any) and mock files still the quickstart's, so the examples run against backends on a free port.
  */
 export function quickstartConfig(backendUrl: string): Record<string, unknown> {
   const config = JSON.parse(readFileSync(QUICKSTART, 'utf8')) as Record<string, unknown>;
@@ -59,6 +59,17 @@ export function quickstartConfig(backendUrl: string): Record<string, unknown> {
   const plugin = config.plugin as { folder?: string } | undefined;
   if (plugin?.folder && !isAbsolute(plugin.folder)) {
     plugin.folder = resolve(dirname(QUICKSTART), plugin.folder);
+  }
+  // Mock files and folders (krakend-connect/mock) stay the quickstart's too.
+  for (const endpoint of config.endpoints as { backend: Record<string, unknown>[] }[]) {
+    for (const backend of endpoint.backend) {
+      const extra = backend.extra_config as Record<string, Record<string, string>> | undefined;
+      const mock = extra?.['krakend-connect/mock'];
+      for (const key of ['file', 'folder'] as const) {
+        const path = mock?.[key];
+        if (path && !isAbsolute(path)) mock![key] = resolve(dirname(QUICKSTART), path);
+      }
+    }
   }
   return config;
 }

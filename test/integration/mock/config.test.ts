@@ -23,14 +23,20 @@ describe('mocking namespaces at load', () => {
           endpoint: '/b',
           backend: [
             backend({
-              'krakend-connect/faults': { delay: { min: '2s', max: '1s' }, status: 503, reset: true },
+              'krakend-connect/faults': {
+                delay: { min: '2s', max: '1s' },
+                status: 503,
+                reset: true,
+              },
               'krakend-connect/mock': { file: 'a.json', folder: 'b' },
             }),
           ],
         },
         {
           endpoint: '/c',
-          backend: [backend({ 'krakend-connect/mock': 'mocks/c.json', 'krakend-connect/faults': [] })],
+          backend: [
+            backend({ 'krakend-connect/mock': 'mocks/c.json', 'krakend-connect/faults': [] }),
+          ],
         },
       ],
     });
@@ -39,7 +45,10 @@ describe('mocking namespaces at load', () => {
       const err = (await gateway.ready.then(
         () => assert.fail('the config loaded'),
         (e: unknown) => e,
-      )) as Error & { code: string; problems: { line: number; column: number; path: string; message: string }[] };
+      )) as Error & {
+        code: string;
+        problems: { line: number; column: number; path: string; message: string }[];
+      };
       assert.equal(err.code, 'KC_CONFIG_INVALID');
       assert.deepEqual(
         err.problems.map((p) => `${p.line}:${p.column} ${p.path}: ${p.message}`),

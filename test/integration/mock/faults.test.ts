@@ -30,7 +30,14 @@ function config(backendUrl: string): Record<string, unknown> {
       to('/reset', faults({ reset: true })),
       to('/slow-noop', faults({ delay: '50ms' }), {}, { output_encoding: 'no-op' }),
       to('/b/down', {}, faults({ status: 503, body: 'backend says no' })),
-      to('/b/code', {}, { ...faults({ status: 503, body: 'backend says no' }), 'backend/http': { return_error_code: true } }),
+      to(
+        '/b/code',
+        {},
+        {
+          ...faults({ status: 503, body: 'backend says no' }),
+          'backend/http': { return_error_code: true },
+        },
+      ),
       to('/b/slow', {}, faults({ delay: '100ms' })),
       to('/b/too-slow', {}, faults({ delay: '3s' })),
       to('/b/reset', {}, faults({ reset: true })),
@@ -87,7 +94,8 @@ describe('fault injection', () => {
   test('rate 0 never fails; rate 0.5 fails some calls and serves the others', async () => {
     for (let i = 0; i < 10; i++) assert.equal((await request(`${gw.url}/never`)).status, 200);
     const statuses = new Set<number>();
-    for (let i = 0; i < 60 && statuses.size < 2; i++) statuses.add((await request(`${gw.url}/half`)).status);
+    for (let i = 0; i < 60 && statuses.size < 2; i++)
+      statuses.add((await request(`${gw.url}/half`)).status);
     assert.deepEqual([...statuses].sort(), [200, 503]);
   });
 
@@ -117,7 +125,11 @@ describe('fault injection', () => {
 
   test('an endpoint reset drops the connection without an answer', async () => {
     await assert.rejects(request(`${gw.url}/reset`), (err: NodeJS.ErrnoException) => {
-      assert.ok(['ECONNRESET', 'UND_ERR_SOCKET'].includes(err.code ?? '') || /socket hang up/.test(err.message), String(err));
+      assert.ok(
+        ['ECONNRESET', 'UND_ERR_SOCKET'].includes(err.code ?? '') ||
+          /socket hang up/.test(err.message),
+        String(err),
+      );
       return true;
     });
   });
@@ -133,7 +145,10 @@ describe('fault injection', () => {
     const seen = backend.seen.length;
     const r = await request(`${gw.url}/b/down`);
     assert.equal(r.status, 500);
-    assert.match(r.body, /^invalid status code 503 \[GET \/users\/1\]: http:\/\/127\.0\.0\.1:\d+\/users\/1$/);
+    assert.match(
+      r.body,
+      /^invalid status code 503 \[GET \/users\/1\]: http:\/\/127\.0\.0\.1:\d+\/users\/1$/,
+    );
     assert.deepEqual(
       (await lastCalls()).map(({ status, source, note }) => ({ status, source, note })),
       [{ status: 503, source: 'mock', note: 'injected fault: status 503' }],
@@ -161,7 +176,10 @@ describe('fault injection', () => {
   test('a backend reset is a reset backend', async () => {
     const r = await request(`${gw.url}/b/reset`);
     assert.equal(r.status, 500);
-    assert.match(r.body, /^Get "http:\/\/127\.0\.0\.1:\d+\/users\/1": read: connection reset by peer$/);
+    assert.match(
+      r.body,
+      /^Get "http:\/\/127\.0\.0\.1:\d+\/users\/1": read: connection reset by peer$/,
+    );
     assert.deepEqual(
       (await lastCalls()).map(({ status, source, note }) => ({ status, source, note })),
       [{ status: 0, source: 'mock', note: 'injected fault: reset' }],

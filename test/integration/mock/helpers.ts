@@ -20,19 +20,26 @@ export function workspace(config: Record<string, unknown>): Workspace {
   const write = (path: string, content: string | Record<string, unknown> | unknown[]) => {
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
+    writeFileSync(
+      target,
+      typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`,
+    );
     return target;
   };
   const file = write('krakend.json', config);
   const walk = (d: string): string[] =>
-    readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+    readdirSync(d).flatMap((n) =>
+      statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)],
+    );
   return {
     dir,
     file,
     write,
     files: (sub = '.') => {
       try {
-        return walk(join(dir, sub)).map((f) => relative(join(dir, sub), f).split('\\').join('/')).sort();
+        return walk(join(dir, sub))
+          .map((f) => relative(join(dir, sub), f).split('\\').join('/'))
+          .sort();
       } catch {
         return [];
       }
@@ -52,7 +59,9 @@ export async function gatewayOn(
 }
 
 /** `Server-Timing` metrics by name: `{ 'backend-0': { desc: 'GET /a', dur: 12.3 } }`. */
-export function serverTiming(header: string | string[] | undefined): Record<string, { desc?: string; dur: number }> {
+export function serverTiming(
+  header: string | string[] | undefined,
+): Record<string, { desc?: string; dur: number }> {
   const out: Record<string, { desc?: string; dur: number }> = {};
   const text = Array.isArray(header) ? header.join(', ') : (header ?? '');
   for (const m of text.matchAll(/([\w-]+)(?:;desc="((?:[^"\\]|\\.)*)")?;dur=([\d.]+)/g)) {

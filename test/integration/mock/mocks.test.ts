@@ -34,7 +34,11 @@ function config(): Record<string, unknown> {
           {
             url_pattern: '/users/{id}',
             encoding: 'no-op',
-            extra_config: mock({ file: 'mocks/user.json', status: 201, headers: { 'X-Mock': 'yes' } }),
+            extra_config: mock({
+              file: 'mocks/user.json',
+              status: 201,
+              headers: { 'X-Mock': 'yes' },
+            }),
           },
         ],
       },
@@ -56,18 +60,28 @@ function config(): Record<string, unknown> {
       {
         endpoint: '/hello/{name}',
         output_encoding: 'no-op',
-        backend: [{ url_pattern: '/hello', encoding: 'no-op', extra_config: mock({ file: 'mocks/hello.ts' }) }],
-      },
-      ...['/api/users', '/api/users/{id}', '/api/users/{id}/posts', '/api/nothing'].map((endpoint) => ({
-        endpoint,
         backend: [
           {
-            url_pattern: endpoint.replace('/api', ''),
-            ...(endpoint.endsWith('users') || endpoint.endsWith('posts') ? { is_collection: true } : {}),
-            extra_config: mock({ folder: 'mocks/api' }),
+            url_pattern: '/hello',
+            encoding: 'no-op',
+            extra_config: mock({ file: 'mocks/hello.ts' }),
           },
         ],
-      })),
+      },
+      ...['/api/users', '/api/users/{id}', '/api/users/{id}/posts', '/api/nothing'].map(
+        (endpoint) => ({
+          endpoint,
+          backend: [
+            {
+              url_pattern: endpoint.replace('/api', ''),
+              ...(endpoint.endsWith('users') || endpoint.endsWith('posts')
+                ? { is_collection: true }
+                : {}),
+              extra_config: mock({ folder: 'mocks/api' }),
+            },
+          ],
+        }),
+      ),
       {
         endpoint: '/broken',
         backend: [{ url_pattern: '/x', extra_config: mock({ file: 'mocks/broken.json' }) }],
@@ -81,7 +95,12 @@ function config(): Record<string, unknown> {
 }
 
 function files(ws: Workspace): void {
-  ws.write('mocks/user.json', { id: '{id}', name: 'User {id}', secret: 'hidden', note: '{unknown} stays' });
+  ws.write('mocks/user.json', {
+    id: '{id}',
+    name: 'User {id}',
+    secret: 'hidden',
+    note: '{unknown} stays',
+  });
   ws.write(
     'mocks/person.mjs',
     `export default async function person({ method, params, query, body, json, headers }) {
@@ -124,7 +143,10 @@ describe('mock files and folders', () => {
     assert.equal(r.status, 200);
     assert.equal(r.body, '{"id":"42","name":"User 42","note":"{unknown} stays"}');
     assert.equal(r.headers['x-krakend-completed'], 'true');
-    assert.deepEqual(serverTiming(r.headers['server-timing'])['backend-0']?.desc, 'GET /users/42 (mock)');
+    assert.deepEqual(
+      serverTiming(r.headers['server-timing'])['backend-0']?.desc,
+      'GET /users/42 (mock)',
+    );
     const state = JSON.parse((await request(`${gw.url}/__krakend/api/state`)).body);
     const { ms, ...call } = state.requests.at(-1).backends[0];
     assert.equal(typeof ms, 'number');
@@ -189,7 +211,9 @@ describe('mock files and folders', () => {
     const r = await request(`${gw.url}/api/nothing`);
     assert.equal(r.status, 500);
     assert.ok(
-      gw.messages().includes('[MOCK: GET /api/nothing] no mock file for GET /nothing in mocks/api/'),
+      gw
+        .messages()
+        .includes('[MOCK: GET /api/nothing] no mock file for GET /nothing in mocks/api/'),
       gw.messages().join('\n'),
     );
   });
@@ -204,7 +228,10 @@ describe('mock files and folders', () => {
   test('a broken file at start: its calls fail naming the file, line and column', async () => {
     const r = await request(`${gw.url}/broken`);
     assert.equal(r.status, 500);
-    assert.equal(r.body, "mocks/broken.json:3:15 invalid character '\"' after object key:value pair");
+    assert.equal(
+      r.body,
+      "mocks/broken.json:3:15 invalid character '\"' after object key:value pair",
+    );
     assert.ok(gw.messages().includes(`[MOCK] ${r.body}`), gw.messages().join('\n'));
   });
 
@@ -233,7 +260,10 @@ describe('mock files hot-reload like plugins', () => {
       ],
     });
     ws.write('mocks/data.mjs', `export const value = 1;\n`);
-    ws.write('mocks/m.mjs', `import { value } from './data.mjs';\nexport default () => ({ value });\n`);
+    ws.write(
+      'mocks/m.mjs',
+      `import { value } from './data.mjs';\nexport default () => ({ value });\n`,
+    );
     gw = await gatewayOn(ws, { watch: true });
   });
   after(async () => {
@@ -267,7 +297,8 @@ describe('mock files hot-reload like plugins', () => {
   test('a broken save keeps the last good mock serving and says where it broke', async () => {
     const event = await saved('mocks/m.mjs', `export default () => ({ value: });\n`);
     assert.equal(event.ok, false);
-    const error = (event as { error: Error & { file?: string; line?: number; column?: number } }).error;
+    const error = (event as { error: Error & { file?: string; line?: number; column?: number } })
+      .error;
     assert.equal(error.file, `${ws.dir}/mocks/m.mjs`);
     assert.equal(error.line, 1);
     assert.match(error.message, /^\/.*\/mocks\/m\.mjs:1:\d+ Unexpected "}"$/);

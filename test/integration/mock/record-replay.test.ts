@@ -25,7 +25,11 @@ function config(backendUrl: string, returnErrorMsg = true): Record<string, unkno
         input_query_strings: ['token', 'page'],
         backend: [{ url_pattern: '/users/{id}' }],
       },
-      { endpoint: '/raw', output_encoding: 'no-op', backend: [{ url_pattern: '/raw', encoding: 'no-op' }] },
+      {
+        endpoint: '/raw',
+        output_encoding: 'no-op',
+        backend: [{ url_pattern: '/raw', encoding: 'no-op' }],
+      },
       {
         endpoint: '/search',
         method: 'POST',
@@ -113,7 +117,9 @@ describe('record, then replay with the backend stopped', () => {
   test('--record writes one readable file per call, without secrets', async () => {
     const gw = await gatewayOn(ws, { record: 'rec' });
     try {
-      const r1 = await request(`${gw.url}/users/1?token=tok-123&page=2`, { headers: secretHeaders });
+      const r1 = await request(`${gw.url}/users/1?token=tok-123&page=2`, {
+        headers: secretHeaders,
+      });
       assert.equal(r1.status, 200);
       assert.equal(r1.body, '{"id":1,"name":"User 1 v1"}');
       assert.equal((await request(`${gw.url}/users/2`)).status, 200);
@@ -135,7 +141,10 @@ describe('record, then replay with the backend stopped', () => {
     assert.ok(files.includes(`${host}/users/2/GET.json`));
     const user1 = files.find((f) => f.startsWith(`${host}/users/1/GET-`));
     assert.match(user1 ?? '', /^127\.0\.0\.1_\d+\/users\/1\/GET-[0-9a-f]{8}\.json$/);
-    assert.match(files.find((f) => f.includes('/search/')) ?? '', /\/search\/POST-[0-9a-f]{8}\.json$/);
+    assert.match(
+      files.find((f) => f.includes('/search/')) ?? '',
+      /\/search\/POST-[0-9a-f]{8}\.json$/,
+    );
 
     const text = readFileSync(join(ws.dir, 'rec', user1!), 'utf8');
     for (const secret of SECRETS) assert.ok(!text.includes(secret), `${secret} in ${text}`);
@@ -200,7 +209,10 @@ describe('record, then replay with the backend stopped', () => {
       const r1 = await request(`${gw.url}/users/1?token=other&page=2`, { headers: secretHeaders });
       assert.equal(r1.status, 200);
       assert.equal(r1.body, '{"id":1,"name":"User 1 v1"}');
-      assert.match(String(r1.headers['x-krakend-connect-replay']), /^rec\/127\.0\.0\.1_\d+\/users\/1\/GET-[0-9a-f]{8}\.json$/);
+      assert.match(
+        String(r1.headers['x-krakend-connect-replay']),
+        /^rec\/127\.0\.0\.1_\d+\/users\/1\/GET-[0-9a-f]{8}\.json$/,
+      );
       const timing = serverTiming(r1.headers['server-timing']);
       assert.equal(timing['backend-0']?.desc, 'GET /users/1?page=2&token=other (replay)');
 
@@ -231,7 +243,10 @@ describe('record, then replay with the backend stopped', () => {
       assert.equal(r.body, `no recording for GET ${backend.url}/users/9: looked for ${file}`);
       assert.equal(r.headers['x-krakend-connect-replay-missing'], file);
       assert.equal(r.headers['x-krakend-connect-replay'], undefined);
-      assert.ok(gw.messages().includes(`[ENDPOINT: /users/:id] ${r.body}`), gw.messages().join('\n'));
+      assert.ok(
+        gw.messages().includes(`[ENDPOINT: /users/:id] ${r.body}`),
+        gw.messages().join('\n'),
+      );
 
       const other = await request(`${gw.url}/search`, {
         method: 'POST',
@@ -262,7 +277,10 @@ describe('record, then replay with the backend stopped', () => {
       try {
         const r = await request(`${gw.url}/users/9`);
         assert.equal(r.status, 502);
-        assert.match(r.body, /^no recording for GET http:\/\/127\.0\.0\.1:\d+\/users\/9: looked for \//);
+        assert.match(
+          r.body,
+          /^no recording for GET http:\/\/127\.0\.0\.1:\d+\/users\/9: looked for \//,
+        );
       } finally {
         await gw.close();
       }
@@ -332,14 +350,20 @@ describe('record and replay together: live first, recordings as the fallback', (
       const slow = await request(`${gw.url}/users/1`);
       assert.equal(slow.status, 200);
       assert.equal(slow.headers['x-krakend-connect-replay'], file);
-      assert.equal((await lastCall(gw.url)).note, 'live call failed (no answer within 800ms): served the recording');
+      assert.equal(
+        (await lastCall(gw.url)).note,
+        'live call failed (no answer within 800ms): served the recording',
+      );
 
       state.mode = 'ok';
       await backend.close();
       const down = await request(`${gw.url}/users/1`);
       assert.equal(down.status, 200);
       assert.equal(down.body, '{"id":1,"name":"User 1 v2"}');
-      assert.match((await lastCall(gw.url)).note, /^live call failed \(Get "http:\/\/127\.0\.0\.1:\d+\/users\/1": dial tcp 127\.0\.0\.1:\d+: connect: connection refused\): served the recording$/);
+      assert.match(
+        (await lastCall(gw.url)).note,
+        /^live call failed \(Get "http:\/\/127\.0\.0\.1:\d+\/users\/1": dial tcp 127\.0\.0\.1:\d+: connect: connection refused\): served the recording$/,
+      );
 
       // Nothing recorded and nothing live: KrakenD's own answer for a dead backend.
       const none = await request(`${gw.url}/users/3`);

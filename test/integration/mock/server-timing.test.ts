@@ -27,7 +27,11 @@ function config(backendUrl: string, deadUrl: string): Record<string, unknown> {
           { url_pattern: '/b?x="q"', group: 'b' },
         ],
       },
-      { endpoint: '/raw', output_encoding: 'no-op', backend: [{ url_pattern: '/raw', encoding: 'no-op' }] },
+      {
+        endpoint: '/raw',
+        output_encoding: 'no-op',
+        backend: [{ url_pattern: '/raw', encoding: 'no-op' }],
+      },
       {
         endpoint: '/half',
         backend: [
@@ -76,7 +80,10 @@ describe('Server-Timing', () => {
     assert.deepEqual(descs, ['GET /a', 'GET /b?x=%22q%22']);
     for (const name of ['backend-0', 'backend-1']) {
       assert.ok(timing[name]!.dur >= 39, `${name}: ${timing[name]!.dur}`);
-      assert.match(String(r.headers['server-timing']), new RegExp(`${name};desc="[^"]+";dur=\\d+(\\.\\d)?(,|$)`));
+      assert.match(
+        String(r.headers['server-timing']),
+        new RegExp(`${name};desc="[^"]+";dur=\\d+(\\.\\d)?(,|$)`),
+      );
     }
   });
 
@@ -84,14 +91,19 @@ describe('Server-Timing', () => {
     const r = await request(`${gw.url}/half`);
     assert.equal(r.status, 200);
     const timing = serverTiming(r.headers['server-timing']);
-    const descs = Object.values(timing).map((t) => t.desc).sort();
+    const descs = Object.values(timing)
+      .map((t) => t.desc)
+      .sort();
     assert.deepEqual(descs, ['GET /a', 'GET /a (failed)']);
   });
 
   test('the no-op hot path sets it before the backend’s own metrics', async () => {
     const r = await request(`${gw.url}/raw`);
     assert.equal(r.body, 'raw');
-    assert.match(String(r.headers['server-timing']), /^backend-0;desc="GET \/raw";dur=\d+(\.\d)?, db;dur=5$/);
+    assert.match(
+      String(r.headers['server-timing']),
+      /^backend-0;desc="GET \/raw";dur=\d+(\.\d)?, db;dur=5$/,
+    );
     assert.ok(serverTiming(r.headers['server-timing'])['backend-0']!.dur >= 39);
   });
 
@@ -103,7 +115,12 @@ describe('Server-Timing', () => {
     assert.equal(last.backends.length, 1);
     const { ms, ...call } = last.backends[0];
     assert.ok(ms >= 39);
-    assert.deepEqual(call, { method: 'GET', url: `${backend.url}/raw`, status: 200, source: 'live' });
+    assert.deepEqual(call, {
+      method: 'GET',
+      url: `${backend.url}/raw`,
+      status: 200,
+      source: 'live',
+    });
     const pair = state.requests.find((q: { path: string }) => q.path === '/pair');
     assert.deepEqual(pair.backends.map((b: { url: string }) => b.url).sort(), [
       `${backend.url}/a`,
@@ -132,11 +149,21 @@ describe('endpoints without mocking keep their handlers', () => {
         version: 3,
         host: ['http://127.0.0.1:8081'],
         endpoints: [
-          { endpoint: '/plain', output_encoding: 'no-op', backend: [{ url_pattern: '/x', encoding: 'no-op' }] },
+          {
+            endpoint: '/plain',
+            output_encoding: 'no-op',
+            backend: [{ url_pattern: '/x', encoding: 'no-op' }],
+          },
           {
             endpoint: '/mocked',
             output_encoding: 'no-op',
-            backend: [{ url_pattern: '/x', encoding: 'no-op', extra_config: { 'krakend-connect/mock': { file: 'x.json' } } }],
+            backend: [
+              {
+                url_pattern: '/x',
+                encoding: 'no-op',
+                extra_config: { 'krakend-connect/mock': { file: 'x.json' } },
+              },
+            ],
           },
           {
             endpoint: '/faulted',
@@ -166,7 +193,13 @@ describe('endpoints without mocking keep their handlers', () => {
       'faultyEndpoint',
     ]);
     const none = await createMocking(
-      await loadConfig({ version: 3, endpoints: [{ endpoint: '/p', backend: [{ url_pattern: '/p', host: ['http://h'] }] }] }, { cwd: '/' }),
+      await loadConfig(
+        {
+          version: 3,
+          endpoints: [{ endpoint: '/p', backend: [{ url_pattern: '/p', host: ['http://h'] }] }],
+        },
+        { cwd: '/' },
+      ),
       { logger, strict: false },
     );
     assert.equal(none.transportFor, undefined, 'no mocking in the config: no transport at all');
