@@ -133,6 +133,7 @@ const report = {
     vsHpm: o.vsHpm,
     logLines: o.logLines,
     rounds: o.rounds,
+    failures: o.failures,
     ...o.result,
   })),
   startup: startup && { ...startup, config: relative(root, startup.config) },
@@ -140,7 +141,10 @@ const report = {
 };
 writeFileSync(join(results, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(join(results, 'bench.md'), table);
-if (values.docs) writeFileSync(join(root, 'docs', 'performance.md'), performanceDoc(table));
+if (values.docs) {
+  const doc = join(root, 'docs', 'performance.md');
+  writeFileSync(doc, performanceDoc(table, doc));
+}
 console.log(`wrote ${relative(root, join(results, 'bench.json'))}${values.docs ? ' and docs/performance.md' : ''}`);
 if (values.keep) console.log(`kept ${dir}`);
 else rmSync(dir, { recursive: true, force: true });

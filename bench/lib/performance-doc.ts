@@ -1,5 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+/** Everything below this line in docs/performance.md is hand-written and kept by `--docs`. */
+export const NOTES_MARKER = '<!-- notes below: hand-written, kept when `npm run bench -- --docs` rewrites the table -->';
+
 /** docs/performance.md around the table of one real run (`npm run bench -- --docs`). */
-export function performanceDoc(table: string): string {
+export function performanceDoc(table: string, file: string): string {
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = old.indexOf(NOTES_MARKER);
+  const notes = at === -1 ? `${NOTES_MARKER}\n` : old.slice(at);
   return `# Performance
 
 Measured by \`npm run bench\` (\`bench/run.ts\`): every server in its own process on 127.0.0.1, one
@@ -7,10 +15,13 @@ shared keep-alive backend (\`bench/targets/backend.ts\`: \`/small\` is 210 bytes
 100 KB), a correctness pre-check of each answer before and after its load, then autocannon with
 fixed connections and duration. nginx is Debian's, one worker, upstream keep-alive, no access log.
 The gateway runs through its CLI (\`krakend-connect run\`, pino at info, one access-log line per
-request, written to a file); "in Express" mounts it with \`krakend-connect/express\`. Ratios are
-req/s divided by nginx's and http-proxy-middleware's (HPM 3 on Express 5 with its defaults) on the
-same backend path. "CPU µs/req" is the server process's user + system time per request during
-the measured run (nginx: its worker), which moves less than req/s when the machine is shared.
+request, written to a file); "in Express" mounts it with \`krakend-connect/express\`. "bare undici
+proxy" is the floor of a Node proxy (\`bench/servers/undici-floor.ts\`: an undici pool and a raw
+dispatch handler, no logging, no header policy). Ratios are req/s divided by nginx's and
+http-proxy-middleware's (HPM 3 on Express 5 with its defaults) on the same backend path.
+"CPU µs/req" is the server process's user + system time per request during the measured run
+(nginx: master and worker), which moves less than req/s when the machine is shared.
 
-${table}`;
+${table}
+${notes}`;
 }
