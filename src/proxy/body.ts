@@ -60,7 +60,10 @@ function bodyTooLarge(limit: number): GatewayError {
  * the limit is refused before reading; a stream that passes it is paused, not destroyed, so the
  * 413 still reaches the client (destroying a request closes its socket).
  */
-export function bufferBody(body: RequestBody, limit = MAX_BUFFERED_REQUEST): Promise<Buffer | null> {
+export function bufferBody(
+  body: RequestBody,
+  limit = MAX_BUFFERED_REQUEST,
+): Promise<Buffer | null> {
   if (body === null || Buffer.isBuffer(body)) return Promise.resolve(body);
   const stream = body as Readable & Partial<Pick<IncomingMessage, 'headers'>>;
   const declared = Number(stream.headers?.['content-length']);
