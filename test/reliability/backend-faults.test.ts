@@ -326,7 +326,7 @@ describe('reliability §6: backend faults', () => {
     try {
       for (let i = 0; i < 20; i++) {
         const enc = ENCODINGS[i % 2]!;
-        const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        const answer = new Promise<Record<string, unknown>>((resolve, reject) => {
           const req = httpRequest(`${gw.url}/${enc}/hop`, { agent }, (res) => {
             res.resume();
             res.on('end', () => resolve(res.headers));
@@ -334,6 +334,7 @@ describe('reliability §6: backend faults', () => {
           req.on('error', reject);
           req.end();
         });
+        const headers = await within(answer, 3000, `request ${i}`);
         for (const h of ['x-internal', 'proxy-authenticate']) {
           assert.equal(headers[h], undefined, `${enc} ${h}`);
         }
