@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { readBody } from '../internal/body.js';
+import { redactHeaders } from '../internal/redact.js';
 
 const PONG = '{"message":"pong"}';
 
@@ -17,7 +18,8 @@ export function createDebugHandler(logger: Logger) {
           logger.debug(`${p} URL: ${url}`);
           logger.debug(`${p} Query: ${JSON.stringify(Object.fromEntries(new URLSearchParams(q === -1 ? '' : url.slice(q + 1))))}`);
           logger.debug(`${p} Params: []`);
-          logger.debug(`${p} Headers: ${JSON.stringify(req.headers)}`);
+          // KrakenD prints every header; credentials stay out of the log (SECURITY.md).
+          logger.debug(`${p} Headers: ${JSON.stringify(redactHeaders(req.headers))}`);
           logger.debug(`${p} Body: ${body.toString('utf8')}`);
         }
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
