@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startBackend, type TestBackend } from '../helpers/backend.js';
 import { rawRequest, request } from '../helpers/http.js';
-import { krakend, startStandalone, tcpBackend, type Standalone, type TcpBackend } from './harness.js';
+import {
+  krakend,
+  startStandalone,
+  tcpBackend,
+  type Standalone,
+  type TcpBackend,
+} from './harness.js';
 
 /**
  * reliability.md §7.12 and SECURITY.md: a secret planted in `Authorization`, `Proxy-Authorization`,
@@ -73,7 +79,7 @@ describe('reliability §7.12: no secret in the logs', () => {
     await reset.close();
   });
 
-  test('Authorization, Proxy-Authorization, Cookie and Set-Cookie never reach a log line', async () => {
+  test('Authorization, Proxy-Authorization, Cookie, Set-Cookie never reach a log line', async () => {
     const headers = {
       Authorization: `Bearer ${SECRET}`,
       'Proxy-Authorization': `Basic ${SECRET}`,
@@ -85,7 +91,8 @@ describe('reliability §7.12: no secret in the logs', () => {
     }
     const cut = await rawRequest(
       gw.port,
-      `GET /reset HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${SECRET}\r\nCookie: a=${SECRET}\r\n\r\n`,
+      `GET /reset HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${SECRET}\r\n` +
+        `Cookie: a=${SECRET}\r\n\r\n`,
     );
     assert.equal(cut.closed, true);
     // The secrets did travel where the config sends them.
