@@ -35,7 +35,10 @@ function pathOf(url: string): string {
   return slash === -1 ? '/' : url.slice(slash);
 }
 
+const UNSAFE = /[\\"]|[^\t\u0020-\u007e\u0080-\u00ff]/;
+
 /** An HTTP quoted-string; what a header cannot carry (controls, non-latin1) becomes `?`. */
 function quote(s: string): string {
+  if (!UNSAFE.test(s)) return `"${s}"`; // the usual case: one scan, no copies
   return `"${s.replace(/[\\"]/g, '\\$&').replace(/[^\t\u0020-\u007e\u0080-\u00ff]/g, '?')}"`;
 }
