@@ -248,9 +248,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   ready.catch(() => {});
 
   function gatewayMiddleware(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
+    // After close() nothing new starts: in-flight requests drain, new ones get 503 at once.
+    if (closed) return writeLoadError(req, res, new GatewayError('KC_CLOSED', 'the gateway is closed'));
     const gen = current;
     if (gen) return serve(gen, req, res, next);
-    if (closed) return writeLoadError(req, res, new GatewayError('KC_CLOSED', 'the gateway is closed'));
     // First load still running (or failed): wait for it, bounded, then serve or explain.
     const timer = setTimeout(() => answerNotReady(req, res), 2000);
     first.then(() => {
