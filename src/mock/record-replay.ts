@@ -96,6 +96,10 @@ async function capture(
   });
   tee.pause(); // the 'data' listener must not drain it before the client reads
   source.on('error', (err) => tee.destroy(err));
+  // A client that leaves destroys the tee: the backend stream (an endless SSE) must go too.
+  tee.on('close', () => {
+    if (!source.readableEnded) source.destroy();
+  });
   source.pipe(tee);
   return { ...reply, body: tee, gunzip: false, source: 'live', file, note: 'recorded' };
 }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBackend, type TestBackend } from '../../helpers/backend.js';
@@ -371,6 +372,52 @@ describe('record and replay together: live first, recordings as the fallback', (
       assert.match(none.body, /connection refused/);
     } finally {
       await gw.close();
+    }
+  });
+});
+
+describe('recording a stream', () => {
+  test('a client that leaves an endless stream closes the backend stream too; nothing is written', async () => {
+    let backendSawClose = false;
+    const backend = await startBackend((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const timer = setInterval(() => res.write('data: tick\n\n'), 20);
+      res.on('close', () => {
+        clearInterval(timer);
+        backendSawClose = true;
+      });
+    });
+    const ws = workspace({
+      version: 3,
+      host: [backend.url],
+      endpoints: [
+        {
+          endpoint: '/events',
+          output_encoding: 'no-op',
+          backend: [{ url_pattern: '/events', encoding: 'no-op' }],
+        },
+      ],
+    });
+    const gw = await gatewayOn(ws, { record: 'rec' });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest(`${gw.url}/events`, (res) => {
+          res.once('data', (chunk: Buffer) => {
+            assert.equal(chunk.toString(), 'data: tick\n\n');
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', (err) => (err.message === 'socket hang up' ? undefined : reject(err)));
+        req.end();
+      });
+      for (let i = 0; i < 250 && !backendSawClose; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(backendSawClose, 'the backend stream was closed');
+      assert.deepEqual(ws.files('rec'), []);
+    } finally {
+      await gw.close();
+      await backend.close();
+      ws.remove();
     }
   });
 });
