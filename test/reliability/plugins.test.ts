@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startBackend, type TestBackend } from '../helpers/backend.js';
+import { request } from '../helpers/http.js';
+import {
+  assertHealthy,
+  krakend,
+  startStandalone,
+  trackCrashes,
+  type Standalone,
+} from './harness.js';
+
+/**
+ * reliability.md §6 row 58 through the whole gateway: a handler plugin that writes CR/LF into a
+ * response header, or a request modifier that puts one into a header the backend would receive,
+ * gets a 500 and a log line; no request with the injected line leaves the gateway. Rows 54–57
+ * (throws, rejections, plugins that never answer, double `next`) are
+ * test/integration/plugins/chain.test.ts.
+ */
+const PLUGIN = `
+export const HandlerRegisterer = {
+  RegisterHandlers(register) {
+    register('crlf', (_ctx, _extra, next) => (req, res) => {
+      if (req.url === '/response') {
+        res.setHeader('X-Injected', 'a\\r\\nSet-Cookie: evil=1');
+        return res.end('not reached');
+      }
+      return next(req, res);
+    });
+  },
+};
+export const ModifierRegisterer = {
+  RegisterModifiers(register) {
+    register(
+      'inject',
+      () => (req) => ({ ...req, headers: { ...req.headers, 'X-Injected': ['a\\r\\nX-Evil: 1'] } }),
+      true,
+      false,
+    );
+  },
+};
+`;
+
+describe('reliability §6 row 58: plugins that inject CR/LF', () => {
+  const crashes = trackCrashes();
+  let dir: string;
+  let backend: TestBackend;
+  let gw: Standalone;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kc-crlf-'));
+    await writeFile(join(dir, 'crlf.mjs'), PLUGIN);
+    backend = await startBackend((_req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    gw = await startStandalone(
+      krakend(
+        [
+          { endpoint: '/response', backend: [{ host: [backend.url], url_pattern: '/' }] },
+          {
+            endpoint: '/request',
+            extra_config: { 'plugin/req-resp-modifier': { name: ['inject'] } },
+            backend: [{ host: [backend.url], url_pattern: '/' }],
+          },
+        ],
+        {
+          plugin: { folder: dir, pattern: '.mjs' },
+          extra_config: { 'plugin/http-server': { name: ['crlf'] } },
+        },
+      ),
+      { cwd: dir },
+    );
+  });
+
+  after(async () => {
+    await gw.close();
+    await backend.close();
+    await rm(dir, { recursive: true, force: true });
+    crashes.stop();
+    assert.deepEqual(crashes.crashes, []);
+  });
+
+  test('row 58: CR/LF in a response header → 500, logged with the plugin name', async () => {
+    const r = await request(`${gw.url}/response`);
+    assert.equal(r.status, 500);
+    assert.equal(r.headers['set-cookie'], undefined);
+    assert.equal(r.headers['x-injected'], undefined);
+    assert.ok(
+      gw.problems().some((m) => /crlf/.test(m) && /Invalid character in header content/.test(m)),
+      gw.problems().join('\n'),
+    );
+    await assertHealthy(gw.url);
+  });
+
+  test('row 58: CR/LF in a request header → 500; the backend never sees the request', async () => {
+    const before = backend.seen.length;
+    const r = await request(`${gw.url}/request`);
+    assert.equal(r.status, 500);
+    assert.equal(backend.seen.length, before);
+    const problems = gw.problems();
+    assert.ok(problems.some((m) => m.includes('[ENDPOINT: /request]')), problems.join('\n'));
+    await assertHealthy(gw.url);
+  });
+});
