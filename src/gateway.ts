@@ -124,7 +124,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         version: KRAKEND_VERSION,
         recordReplay,
         serverTiming,
-        observeCalls: dashboardOn || serverTiming,
+        observeCalls: dashboardOn || serverTiming || recordReplay !== undefined,
       });
       if (closed) {
         void gen.retire(0);

@@ -54,7 +54,7 @@ export interface GenerationOptions {
   recordReplay?: RecordReplayOptions;
   /** `Server-Timing` headers with each backend call's time. */
   serverTiming?: boolean;
-  /** Fill each request's backend calls on the no-op hot path too (the dashboard shows them). */
+  /** Fill each request's backend call list (dashboard, `Server-Timing`, replay marks). */
   observeCalls?: boolean;
 }
 

@@ -65,6 +65,7 @@ export function createPipeHandler(
   const prefix = `[ENDPOINT: ${endpoint.routePath}]`;
   const returnErrorMsg = deps.config.router.returnErrorMsg;
   const serverTiming = deps.serverTiming !== undefined;
+  const observeCalls = deps.observeCalls === true;
   const { logger } = deps;
 
   function logError(err: Error): void {
@@ -132,7 +133,7 @@ export function createPipeHandler(
     res.once('close', onClose);
     let response: ProxyResponse | null = null;
     let err: Error | undefined;
-    const calls = getState(req)?.backends;
+    const calls = observeCalls ? getState(req)?.backends : undefined;
     try {
       const ctx = { signal: controller.signal, calls };
       response = await pipe(ctx, createProxyRequest(req, params, read));

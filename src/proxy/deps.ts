@@ -35,7 +35,7 @@ export interface PipeDeps {
   onBackendCall?: (rec: BackendCallRecord) => void;
   /** Mocking (src/mock): asked once per backend while the pipes are built. */
   transportFor?: TransportFactory;
-  /** Fill each request's backend call list on the no-op hot path too (dashboard, timing). */
+  /** Fill each request's backend call list (dashboard, `Server-Timing`, replay marks). */
   observeCalls?: boolean;
   /** Formats `Server-Timing` from a request's backend calls; undefined: no such header. */
   serverTiming?: (calls: readonly BackendCallRecord[]) => string;
