@@ -25,6 +25,18 @@ export function forwardedHost(req: IncomingMessage): string {
   return (Array.isArray(h) ? h[0] : h) ?? '';
 }
 
+/** Whether a client header (lower-case name) goes to the backend. */
+function passes(
+  lower: string,
+  all: boolean,
+  names: ReadonlySet<string>,
+  dropped: ReadonlySet<string> | undefined,
+): boolean {
+  if (all ? lower.charCodeAt(0) === 58 : !names.has(lower)) return false;
+  if (NEVER_FORWARDED.has(lower) || dropped?.has(lower)) return false;
+  return lower !== 'x-forwarded-for' && lower !== 'x-forwarded-host';
+}
+
 export function createClientRequestReader(
   endpoint: Pick<ResolvedEndpoint, 'inputHeaders' | 'inputQueryStrings'>,
   config: Pick<ResolvedConfig, 'router' | 'extra'>,
@@ -38,19 +50,30 @@ export function createClientRequestReader(
   const noQuery = !allQuery && queryKeys.length === 0;
   const clientIp = createClientIp(config);
   const userAgentList = [userAgent];
+  // Handler plugins hand `next` a request whose `headers` they may have changed (added a token,
+  // removed a credential): then those are the headers, as `req.Header` is for a Go plugin.
+  // Without plugins the raw lines are read: names and repeated lines as the client sent them.
+  const parsed = config.extra['plugin/http-server'] !== undefined;
 
   return function readClientRequest(req) {
     const headers = Object.create(null) as HeaderMap;
-    const raw = req.rawHeaders;
     const dropped = connectionListed(req.headers.connection);
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i]!;
-      const lower = name.toLowerCase();
-      if (allHeaders ? lower.charCodeAt(0) === 58 : !names.has(lower)) continue;
-      if (NEVER_FORWARDED.has(lower) || dropped?.has(lower)) continue;
-      if (lower === 'x-forwarded-for' || lower === 'x-forwarded-host') continue;
-      const key = canonicalKey(name);
-      (headers[key] ??= []).push(raw[i + 1]!);
+    if (parsed) {
+      const h = req.headers;
+      for (const name in h) {
+        const v = h[name];
+        if (v === undefined || !passes(name.toLowerCase(), allHeaders, names, dropped)) continue;
+        const list = (headers[canonicalKey(name)] ??= []);
+        if (Array.isArray(v)) list.push(...v);
+        else list.push(String(v));
+      }
+    } else {
+      const raw = req.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) {
+        const name = raw[i]!;
+        if (!passes(name.toLowerCase(), allHeaders, names, dropped)) continue;
+        (headers[canonicalKey(name)] ??= []).push(raw[i + 1]!);
+      }
     }
     headers['X-Forwarded-For'] = [clientIp(req)];
     headers['X-Forwarded-Host'] = [forwardedHost(req)];

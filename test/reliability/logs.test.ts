@@ -79,7 +79,7 @@ describe('reliability §7.12: no secret in the logs', () => {
     await reset.close();
   });
 
-  test('Authorization, Proxy-Authorization, Cookie, Set-Cookie never reach a log line', async () => {
+  test('Authorization, Proxy-Authorization, Cookie, Set-Cookie reach no log line', async () => {
     const headers = {
       Authorization: `Bearer ${SECRET}`,
       'Proxy-Authorization': `Basic ${SECRET}`,

@@ -30,6 +30,11 @@ export const HandlerRegisterer = {
       }
       return next(req, res);
     });
+    register('headers', (_ctx, _extra, next) => (req, res) => {
+      req.headers['x-added'] = 'by-plugin';
+      delete req.headers['authorization'];
+      return next(req, res);
+    });
   },
 };
 export const ModifierRegisterer = {
@@ -66,10 +71,16 @@ describe('reliability §6 row 58: plugins that inject CR/LF', () => {
             extra_config: { 'plugin/req-resp-modifier': { name: ['inject'] } },
             backend: [{ host: [backend.url], url_pattern: '/' }],
           },
+          ...['json', 'no-op'].map((encoding) => ({
+            endpoint: `/${encoding}`,
+            output_encoding: encoding,
+            input_headers: ['*'],
+            backend: [{ host: [backend.url], url_pattern: `/${encoding}` }],
+          })),
         ],
         {
           plugin: { folder: dir, pattern: '.mjs' },
-          extra_config: { 'plugin/http-server': { name: ['crlf'] } },
+          extra_config: { 'plugin/http-server': { name: ['crlf', 'headers'] } },
         },
       ),
       { cwd: dir },
@@ -103,6 +114,21 @@ describe('reliability §6 row 58: plugins that inject CR/LF', () => {
     assert.equal(backend.seen.length, before);
     const problems = gw.problems();
     assert.ok(problems.some((m) => m.includes('[ENDPOINT: /request]')), problems.join('\n'));
+    await assertHealthy(gw.url);
+  });
+
+  test('a handler plugin that drops a credential or adds a header: the backend sees it', async () => {
+    for (const encoding of ['json', 'no-op']) {
+      const r = await request(`${gw.url}/${encoding}`, {
+        headers: { Authorization: 'Bearer client', 'X-Kept': 'yes' },
+      });
+      assert.equal(r.status, 200);
+      const seen = backend.seen.at(-1)!;
+      assert.equal(seen.url, `/${encoding}`);
+      assert.equal(seen.headers['authorization'], undefined);
+      assert.equal(seen.headers['x-added'], 'by-plugin');
+      assert.equal(seen.headers['x-kept'], 'yes');
+    }
     await assertHealthy(gw.url);
   });
 });
