@@ -117,7 +117,7 @@ describe('reliability §6 row 58: plugins that inject CR/LF', () => {
     await assertHealthy(gw.url);
   });
 
-  test('a handler plugin that drops a credential or adds a header: the backend sees it', async () => {
+  test('a handler plugin drops a credential or adds a header: the backend sees it', async () => {
     for (const encoding of ['json', 'no-op']) {
       const r = await request(`${gw.url}/${encoding}`, {
         headers: { Authorization: 'Bearer client', 'X-Kept': 'yes' },
