@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeGatewayConfigs } from './lib/configs.js';
 import type { LoadOptions } from './lib/load.js';
-import { performanceDoc } from './lib/performance-doc.js';
+import { performanceDoc, readmeWithTable } from './lib/performance-doc.js';
 import { spawnServer } from './lib/process.js';
 import { addRatios, evaluateTargets, machine, markdown, type ScenarioOutcome } from './lib/report.js';
 import { combineRounds, runScenario, slug } from './lib/run-scenario.js';
@@ -22,7 +22,7 @@ const USAGE = `npm run bench -- [options]
   --cpu-prof            write a CPU profile of each Node server to bench/results/profiles/
                         (summarise with: node --import tsx bench/profile.ts FILE --inclusive)
   --startup-runs N      start-up measurements of the corpus config (default 5; 0 skips)
-  --docs                also write the table to docs/performance.md
+  --docs                also write the table to docs/performance.md and the README
   --keep                keep the temp dir (configs, server logs)`;
 
 const { values } = parseArgs({
@@ -144,8 +144,10 @@ writeFileSync(join(results, 'bench.md'), table);
 if (values.docs) {
   const doc = join(root, 'docs', 'performance.md');
   writeFileSync(doc, performanceDoc(table, doc));
+  const readme = join(root, 'README.md');
+  writeFileSync(readme, readmeWithTable(readFileSync(readme, 'utf8'), table));
 }
-console.log(`wrote ${relative(root, join(results, 'bench.json'))}${values.docs ? ' and docs/performance.md' : ''}`);
+console.log(`wrote ${relative(root, join(results, 'bench.json'))}${values.docs ? ', docs/performance.md and README.md' : ''}`);
 if (values.keep) console.log(`kept ${dir}`);
 else rmSync(dir, { recursive: true, force: true });
 

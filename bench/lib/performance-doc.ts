@@ -25,3 +25,14 @@ http-proxy-middleware's (HPM 3 on Express 5 with its defaults) on the same backe
 ${table}
 ${notes}`;
 }
+
+export const README_START = '<!-- bench:start (written by `npm run bench -- --docs`) -->';
+export const README_END = '<!-- bench:end -->';
+
+/** The README's performance table, between its markers; unchanged when they are missing. */
+export function readmeWithTable(readme: string, table: string): string {
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start === -1 || end < start) return readme;
+  return `${readme.slice(0, start + README_START.length)}\n${table}${readme.slice(end)}`;
+}
