@@ -70,6 +70,14 @@ const ticker = setInterval(() => running && fire(), 1000 / rate);
 await sleep(3000);
 const start = { rss: rssMiB(gw.pid), fds: openFds(gw.pid), at: performance.now() };
 const peak = sampleRss(gw.pid, 200);
+// A reading every tenth of the run shows whether memory levels off or keeps climbing.
+const series: { s: number; rss: number; fds: number }[] = [];
+const every = Math.max(1, durationS / 10) * 1000;
+const seriesTimer = setInterval(() => {
+  if (gw.child.exitCode !== null) return;
+  const s = Math.round((performance.now() - start.at) / 1000);
+  series.push({ s, rss: Math.round(rssMiB(gw.pid) * 10) / 10, fds: openFds(gw.pid) });
+}, every);
 
 // Reloads: config edits, plugin edits, and every fourth one an invalid save fixed a second later.
 const reloads = { config: 0, plugin: 0, invalid: 0 };
@@ -105,6 +113,7 @@ const end = alive
   ? { rss: rssMiB(gw.pid), fds: openFds(gw.pid) }
   : { rss: NaN, fds: NaN };
 const peakRss = peak.stop();
+clearInterval(seriesTimer);
 closeAgent();
 const stopped = await gw.stop('SIGTERM');
 const log = gw.log();
@@ -154,6 +163,7 @@ const summary = {
   reloads: { ...reloads, okLogged: reloadOk, failedLogged: reloadFailed },
   gatewayLog: { warn: level(40), error: level(50), crashes },
   rssMiB: { start: start.rss, end: end.rss, peak: peakRss },
+  series,
   fds: { start: start.fds, end: end.fds },
   alive,
   stop: stopped,
@@ -173,6 +183,7 @@ console.log(
   `gateway RSS: ${mib(start.rss)} → ${mib(end.rss)} (peak ${mib(peakRss)}); ` +
     `open fds: ${start.fds} → ${end.fds}`,
 );
+console.log(`RSS and fds over time: ${series.map((p) => `${p.s}s ${p.rss}/${p.fds}`).join(', ')}`);
 console.log(`alive at the end: ${alive}; SIGTERM → exit ${stopped.code} in ${stopped.ms} ms`);
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(join(root, 'bench', 'results', 'soak.json'), `${JSON.stringify(summary, null, 2)}\n`);
