@@ -52,6 +52,9 @@ await save(pluginFile, soakPlugin(version));
 
 const cliArgs = ['-c', configFile, '-w', '--log-level', 'info'];
 const gw = await startCli(root, cliArgs, join(dir, 'gateway.log'));
+// The gateway never outlives the soak, however the soak ends.
+process.once('exit', () => gw.child.kill('SIGKILL'));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 console.log(`soak: ${durationS} s at ${rate} req/s, a reload every ${reloadEveryS} s`);
 console.log(`gateway: ${gw.runner} (pid ${gw.pid}), ${cpus().length} CPUs, ${process.version}`);
 
@@ -81,10 +84,15 @@ const seriesTimer = setInterval(() => {
 
 // Reloads: config edits, plugin edits, and every fourth one an invalid save fixed a second later.
 const reloads = { config: 0, plugin: 0, invalid: 0 };
+const stopReloads = new AbortController();
+const pause = (ms: number) =>
+  sleep(ms, undefined, { signal: stopReloads.signal }).then(
+    () => true,
+    () => false,
+  );
 const reloading = (async () => {
   for (let i = 1; running; i++) {
-    await sleep(reloadEveryS * 1000);
-    if (!running) break;
+    if (!(await pause(reloadEveryS * 1000))) break;
     version++;
     if (i % 4 === 0) {
       await save(configFile, '{ "version": 3, "endpoints": [ ');
@@ -104,6 +112,7 @@ const reloading = (async () => {
 await sleep(durationS * 1000);
 running = false;
 clearInterval(ticker);
+stopReloads.abort();
 await reloading;
 await Promise.all(pending);
 const measured = results.length;
