@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
+import { raceSignal } from './deadline.js';
 import type { BackendDispatchers } from './dispatchers.js';
 import { deadlineExceeded, networkError } from './errors.js';
 import { canonicalKey } from './headers.js';
@@ -137,7 +138,7 @@ export async function callBackend(
     const retryable = IDEMPOTENT.has(method) && (body === null || Buffer.isBuffer(body));
     let res: Dispatcher.ResponseData;
     try {
-      res = await requestOnce(
+      const pending = requestOnce(
         dispatchers.get(origin),
         {
           path,
@@ -150,6 +151,10 @@ export async function callBackend(
         },
         retryable,
       );
+      // undici honours the signal only once a connection takes the call: while every pooled
+      // connection is busy the call waits in the queue, and the deadline must still answer.
+      pending.catch(() => {});
+      res = await raceSignal(pending, call.signal);
     } catch (err) {
       if (call.signal.aborted) throw call.signal.reason;
       if ((err as NodeJS.ErrnoException).code === 'UND_ERR_HEADERS_TIMEOUT')

@@ -64,6 +64,10 @@ function onClientDrain(this: CallResponse): void {
   this[kCall]?.resumeBackend();
 }
 
+function expireQueued(call: PassthroughCall): void {
+  call.expire();
+}
+
 /** One proxied exchange: an undici (legacy) dispatch handler. */
 export class PassthroughCall implements Dispatcher.DispatchHandler {
   private abortFn: ((err?: Error) => void) | undefined;
@@ -78,6 +82,12 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
   private askedGzip: boolean;
   private retried = false;
   private redirectFrom = '';
+  /**
+   * Armed only when the pool queued the call (every connection busy): undici's headers timeout
+   * starts on a socket, so a queued call would otherwise wait for one without any bound.
+   */
+  private queueTimer: NodeJS.Timeout | undefined;
+  private expired = false;
   private redirectReferer: string | undefined;
   /** The request's backend call list (dashboard, `Server-Timing`), when observed. */
   calls: BackendCallRecord[] | undefined = undefined;
@@ -116,7 +126,7 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
       this.fail(err);
       return;
     }
-    dispatcher.dispatch(
+    const running = dispatcher.dispatch(
       {
         origin,
         path,
@@ -128,6 +138,24 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
       },
       this,
     );
+    if (!running && this.queueTimer === undefined && this.s.timeoutMs > 0) {
+      this.queueTimer = setTimeout(expireQueued, this.s.timeoutMs, this);
+    }
+  }
+
+  /** The endpoint timeout passed before any answer: KrakenD's 500, and the call is dropped. */
+  expire(): void {
+    this.queueTimer = undefined;
+    if (this.headersDone || this.gone || this.expired) return;
+    this.expired = true;
+    this.abortFn?.(deadlineExceeded());
+    this.fail(deadlineExceeded());
+  }
+
+  private clearQueueTimer(): void {
+    if (this.queueTimer === undefined) return;
+    clearTimeout(this.queueTimer);
+    this.queueTimer = undefined;
   }
 
   private redirectHeaders(): string[] {
@@ -151,6 +179,7 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
 
   clientGone(): void {
     this.gone = true;
+    this.clearQueueTimer();
     this.abortFn?.(contextCanceled());
     this.gunzip?.destroy();
   }
@@ -162,10 +191,12 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
   onConnect(abort: (err?: Error) => void): void {
     this.abortFn = abort;
     if (this.gone) abort(contextCanceled());
+    else if (this.expired) abort(deadlineExceeded());
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true;
+    this.clearQueueTimer();
     this.resume = resume;
     const res = this.res;
     const head = scanRawHeaders(rawHeaders, this.askedGzip);
@@ -237,6 +268,8 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
+    this.clearQueueTimer();
+    if (this.expired) return; // answered already
     if (this.gone) {
       this.res.destroy();
       return;
