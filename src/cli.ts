@@ -3,9 +3,6 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { resolve } from 'node:path';
 import { formatProblem, isGatewayError } from './errors.js';
 import { LEVEL_NAMES } from './logger.js';
-import { runCommand } from './cli/run.js';
-import { checkCommand } from './cli/check.js';
-import { testPluginCommand } from './cli/test-plugin.js';
 
 /** Exit codes (INTERFACE.md): 0 ok, 1 a bad config or plugin, 2 a usage error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -43,6 +40,8 @@ export function buildProgram(): Command {
     .option('--replay-fallthrough', 'with --replay: call the live backend when no recording exists', false)
     .option('--no-dashboard', 'do not serve the dashboard at /__krakend/')
     .action(async (opts) => {
+      // Each command loads only its own modules: `run`'s start-up time is a target.
+      const { runCommand } = await import('./cli/run.js');
       process.exitCode = await runCommand({ ...opts, config: resolve(opts.config) });
     });
 
@@ -53,6 +52,7 @@ export function buildProgram(): Command {
     .option('-l, --lint', 'also validate against the official KrakenD schema', false)
     .option('-d, --debug', 'print the routes', false)
     .action(async (opts) => {
+      const { checkCommand } = await import('./cli/check.js');
       process.exitCode = await checkCommand({ ...opts, config: resolve(opts.config) });
     });
 
@@ -64,6 +64,7 @@ export function buildProgram(): Command {
     .option('-m, --modifier', 'test request/response modifier plugins', false)
     .argument('<files...>', 'plugin files')
     .action(async (files: string[], opts) => {
+      const { testPluginCommand } = await import('./cli/test-plugin.js');
       process.exitCode = await testPluginCommand(files, opts);
     });
 

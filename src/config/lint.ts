@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2019.js';
+import { createRequire } from 'node:module';
 import { isGatewayError } from '../errors.js';
 import type { ConfigProblem } from '../types.js';
 import { formatPath, type JsonPath } from './json-path.js';
@@ -31,6 +32,8 @@ function getValidator(): ValidateFunction {
     const schema = JSON.parse(
       readFileSync(join(packageRoot(), 'schema', 'krakend.json'), 'utf8'),
     ) as object;
+    // Ajv is only needed by `check --lint`: loading it lazily keeps it off `run`'s start-up.
+    const { Ajv2019 } = createRequire(import.meta.url)('ajv/dist/2019.js') as typeof import('ajv/dist/2019.js');
     const ajv = new Ajv2019({
       strict: false,
       unicodeRegExp: false,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import YAML from 'yaml';
+import { createRequire } from 'node:module';
 import { MAX_DEPTH, RawNumber, stringifyGo } from '../encoding/go-json.js';
 import { toXml } from '../encoding/mxj.js';
 import type { ResolvedEndpoint } from '../types.js';
@@ -62,7 +62,7 @@ function plain(v: unknown, depth: number): unknown {
 
 export const yamlRender: Render = (_req, res, response) => {
   const data = response === null ? {} : plain(response.data, 0);
-  send(res, YAML_TYPE, YAML.stringify(data, { sortMapEntries: true, indentSeq: false }));
+  send(res, YAML_TYPE, yaml().stringify(data, { sortMapEntries: true, indentSeq: false }));
 };
 
 const OFFERS = ['application/json', 'text/plain', 'application/xml', 'application/x-yaml'] as const;
@@ -123,4 +123,12 @@ export function getRender(endpoint: Pick<ResolvedEndpoint, 'outputEncoding' | 'b
       : jsonRender;
   if (!endpoint.outputEncoding) return fallback;
   return RENDERS[endpoint.outputEncoding] ?? fallback;
+}
+
+let yamlModule: typeof import('yaml') | undefined;
+
+/** `yaml` is loaded on the first YAML render: most configs never negotiate YAML. */
+function yaml(): typeof import('yaml') {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlModule;
 }

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { SourceMapPayload } from 'node:module';
-import { build, type BuildFailure, type Message } from 'esbuild';
+import type { BuildFailure, Message } from 'esbuild';
 import { PluginFileError } from './failure.js';
 
 export interface Bundle {
@@ -40,6 +40,7 @@ export async function bundlePlugin(file: string): Promise<Bundle> {
   const dir = dirname(file);
   let result;
   try {
+    const { build } = await import('esbuild');
     result = await build({
       entryPoints: [file],
       absWorkingDir: dir,
