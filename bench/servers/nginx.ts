@@ -43,8 +43,10 @@ http {
       proxy_pass http://backend;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      # Room for the 100 KB body in memory, so no scenario spills to a temp file.
+      # Room for the 100 KB body in memory, and never a temp file: the worker runs as an
+      # unprivileged user that may not reach the prefix inside a private temp dir.
       proxy_buffers 32 8k;
+      proxy_max_temp_file_size 0;
     }
   }
 }
