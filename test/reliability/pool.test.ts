@@ -17,8 +17,9 @@ import {
  * Backend calls in flight are bounded by the pool: 128 connections per backend origin. When every
  * one is held (long-lived streams through no-op endpoints), further calls wait in the pool's
  * queue; they are still answered with KrakenD's 500 at the endpoint timeout, on both paths, and
- * the pool serves again once connections free up. (undici starts its own header timeout only
- * when a connection takes the call, so a queued call had no bound at all.)
+ * the pool serves again once connections free up. undici's own header timeout starts only when a
+ * connection takes the call (with the pool loaded alone, src/proxy/dispatchers.ts), so the no-op
+ * path arms its own timer for a queued call and the pipe races its deadline.
  */
 const CONNECTIONS = 128;
 
