@@ -2,10 +2,17 @@ import { createRequire } from 'node:module';
 import type { Dispatcher, Pool as PoolType } from 'undici';
 
 /**
- * undici's index loads every feature (fetch, WebSocket, caches: ~170 ms on Node 20); the pool
- * alone loads in ~40 ms, and start-up time is a target (corpus 002 listening in < 300 ms).
+ * undici's index loads every feature (fetch, WebSocket, caches: ~170 ms on Node 20); the pool and
+ * the request API load in ~45 ms, and start-up time is a target (corpus 002 listening in
+ * < 300 ms). The API methods are attached to Dispatcher's prototype exactly as undici's own
+ * index.js does (`Object.assign(Dispatcher.prototype, api)`).
  */
-const Pool = createRequire(import.meta.url)('undici/lib/dispatcher/pool.js') as typeof PoolType;
+const undiciRequire = createRequire(import.meta.url);
+const Pool = undiciRequire('undici/lib/dispatcher/pool.js') as typeof PoolType;
+const DispatcherBase = undiciRequire('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
+if (typeof (DispatcherBase.prototype as { request?: unknown }).request !== 'function') {
+  Object.assign(DispatcherBase.prototype, undiciRequire('undici/lib/api/index.js'));
+}
 
 /**
  * Keep-alive connection pools to the backends, one per origin, shared by every generation of a
