@@ -66,7 +66,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     socket.on('error', () => {});
     socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n404 page not found');
   });
-  server.on('clientError', answerClientError);
+  server.on('clientError', (err: Error, socket: Socket) => answerClientError(err, socket, logger));
   const port = opts.port ?? configPort ?? 8080;
   server.listen(port, listenIp);
   try {

@@ -1,5 +1,6 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
 import type { ResolvedConfig } from '../types.js';
 
 /**
@@ -63,15 +64,25 @@ const CLIENT_ERROR_STATUS: Record<string, string> = {
 /**
  * A request the parser refused (smuggling shapes, bare CR/LF, oversize headers) or a client too
  * slow to send its headers: a bare status and a closed connection, never a half answer on a
- * socket that already carries a response.
+ * socket that already carries a response. The limits a developer runs into (431 for a pile of
+ * cookies, 413, 408) are logged at WARN with the limit to change; malformed requests at DEBUG.
  */
-export function answerClientError(err: Error, socket: Duplex): void {
+export function answerClientError(err: Error, socket: Duplex, logger?: Logger): void {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   const busy = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (!socket.writable || busy?.headersSent || code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
-  const status = CLIENT_ERROR_STATUS[code] ?? '400 Bad Request';
+  const limit = CLIENT_ERROR_STATUS[code];
+  const status = limit ?? '400 Bad Request';
+  const line = `[SERVICE: Gin] ${status}: ${code || err.message}`;
+  if (limit) logger?.warn(`${line}${LIMIT_HINT[code] ?? ''}`);
+  else logger?.debug(line);
   socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
 }
+
+const LIMIT_HINT: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: ' (the request headers are over max_header_bytes, default 16 KiB)',
+  ERR_HTTP_REQUEST_TIMEOUT: ' (the request took longer than read_header_timeout/read_timeout)',
+};

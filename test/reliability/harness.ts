@@ -83,7 +83,9 @@ export async function startStandalone(
   const app = connect();
   app.use(gateway);
   const server = createCliServer(app, { ...serverSettings(undefined), ...options.settings });
-  server.on('clientError', answerClientError);
+  server.on('clientError', (err: Error, socket: Socket) =>
+    answerClientError(err, socket, sink.logger),
+  );
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     if (gateway.upgrade(req, socket, head)) return;
     socket.on('error', () => {});

@@ -225,6 +225,11 @@ describe('reliability §6: limits', () => {
     );
     assert.equal(r.status, 431);
     assert.equal(r.closed, true);
+    logged(
+      capped,
+      '[SERVICE: Gin] 431 Request Header Fields Too Large: HPE_HEADER_OVERFLOW (the request ' +
+        'headers are over max_header_bytes, default 16 KiB)',
+    );
     await assertHealthy(capped.url);
   });
 
