@@ -5,7 +5,7 @@ import type { JsonPath } from './json-path.js';
 import type { Report } from './report.js';
 
 /**
- * Our own `extra_config` namespaces for local mocking (docs/mocking.md). KrakenD ignores them, so
+ * Our own `extra_config` namespaces for local mocking (README: Local API mocking). KrakenD ignores them, so
  * a production config carrying them behaves the same there; here they are checked at load and
  * their mistakes reported with file, line and column like any config problem.
  */

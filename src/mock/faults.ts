@@ -6,7 +6,7 @@ import type { FaultOptions } from '../types.js';
 import { timingMetric } from './server-timing.js';
 
 /**
- * `krakend-connect/faults` (docs/mocking.md): latency and failures on purpose, so a front end's
+ * `krakend-connect/faults` (README: Local API mocking): latency and failures on purpose, so a front end's
  * loading states and error handling can be seen. The delay hits every call; `rate` of the calls
  * then fail with the status or a reset connection instead of being served. On an endpoint the
  * client gets the failure itself; on a backend the gateway sees it as that backend's answer.

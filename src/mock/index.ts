@@ -14,7 +14,7 @@ export { serverTimingValue } from './server-timing.js';
 export type { RecordReplayOptions } from './record-replay.js';
 
 /**
- * The mocking layer of one generation (docs/mocking.md): mock files loaded, and per backend the
+ * The mocking layer of one generation (README: Local API mocking): mock files loaded, and per backend the
  * transport that answers instead of the network (mock), around it (faults), or records and
  * replays it. Backends that ask for nothing get no transport, so their pipes stay as they are.
  */

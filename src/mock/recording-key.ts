@@ -6,7 +6,7 @@ import type { HeaderMap } from '../proxy/types.js';
  * request headers that change an answer + the body's hash), laid out as the URL reads, so a
  * folder of recordings can be browsed, reviewed and diffed:
  * `127.0.0.1_8081/users/1/GET.json`, `…/search/GET-1a2b3c4d.json` when a query, headers or a body
- * tell calls apart. Secrets never reach the key or the file (docs/mocking.md).
+ * tell calls apart. Secrets never reach the key or the file (README: Local API mocking).
  */
 export interface RecordingKey {
   method: string;

@@ -27,7 +27,7 @@ export function markBackendCalls(
 
 /**
  * A call (or every call of a merge) without a recording: always a 502 whose body names the
- * request and the file looked for, whatever `return_error_msg` says (docs/mocking.md).
+ * request and the file looked for, whatever `return_error_msg` says (README: Local API mocking).
  */
 export function isReplayMissing(err: Error): boolean {
   const all = (err as { errors?: unknown }).errors;
