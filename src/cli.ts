@@ -39,6 +39,10 @@ export function buildProgram(): Command {
     .option('--replay <dir>', 'serve backend calls from recordings in <dir>')
     .option('--replay-fallthrough', 'with --replay: call the live backend when no recording exists', false)
     .option('--no-dashboard', 'do not serve the dashboard at /__krakend/')
+    .option(
+      '--allowed-host <host...>',
+      'answer 403 to requests for other hosts than loopback, IPs and these (DNS-rebinding guard)',
+    )
     .action(async (opts) => {
       // Each command loads only its own modules: `run`'s start-up time is a target.
       const { runCommand } = await import('./cli/run.js');

@@ -9,6 +9,7 @@ import { buildGeneration, type Generation } from './generation.js';
 import { writeLoadError } from './http/load-error.js';
 import { observeRequest, type ObserveOptions } from './http/access-log.js';
 import { requestProblem, writeBadRequest } from './http/request-guard.js';
+import { createHostCheck, writeHostBlocked } from './http/host-check.js';
 import { createDashboardHandler } from './dashboard/handler.js';
 import { DashboardState, type Snapshot } from './dashboard/state.js';
 import { KRAKEND_VERSION } from './internal/version.js';
@@ -267,7 +268,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     writeLoadError(req, res, lastError ?? new GatewayError('KC_NOT_READY', 'the gateway is still loading its config'));
   }
 
+  const hostCheck = options.allowedHosts ? createHostCheck(options.allowedHosts) : undefined;
+
   function serve(gen: Generation, req: IncomingMessage, res: ServerResponse, next?: NextFunction) {
+    if (hostCheck) {
+      const blocked = hostCheck(req);
+      if (blocked !== undefined) {
+        logger.warn(`[SERVICE: Gateway] blocked a request for host "${blocked}" (not in allowedHosts)`);
+        return writeHostBlocked(res, blocked);
+      }
+    }
     const state = { start: performance.now(), next, fellThrough: false, generation: gen.id, backends: [] };
     setState(req, state);
     observeRequest(req, res, state, observeOptions(gen));

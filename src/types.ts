@@ -42,6 +42,13 @@ export interface GatewayOptions {
    * @since 0.1.0
    */
   watcher?: InjectedWatcher;
+  /**
+   * Refuse (403) requests whose Host is not loopback, an IP literal or one of these names
+   * (DNS-rebinding guard; `.example.test` allows subdomains, `*` everything). Default: off.
+   * @example createGateway({ config: './krakend.json', allowedHosts: ['dev.example.test'] })
+   * @since 0.1.0
+   */
+  allowedHosts?: readonly string[];
   /** Record backend responses into this folder. @since 0.1.0 */
   record?: string;
   /** Serve backend calls from recordings in this folder. @since 0.1.0 */

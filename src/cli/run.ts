@@ -17,6 +17,7 @@ export interface RunOptions {
   replay?: string;
   replayFallthrough?: boolean;
   dashboard?: boolean;
+  allowedHost?: string[];
 }
 
 /** `run`: the gateway alone on Connect + http.createServer (INTERFACE.md, DECISIONS.md 9). */
@@ -25,6 +26,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     config: opts.config,
     watch: opts.watch,
     fallthrough: false,
+    allowedHosts: opts.allowedHost,
     debugEndpoints: opts.debug,
     logLevel: opts.logLevel,
     record: opts.record,
