@@ -68,9 +68,9 @@ export async function bundlePlugin(file: string): Promise<Bundle> {
   const parsed = JSON.parse(mapFile.text) as Partial<SourceMapPayload>;
   const map = { file: '', sourceRoot: '', sourcesContent: [], ...parsed } as SourceMapPayload;
   map.sources = map.sources.map((s) => resolve(dir, s));
-  const b64 = Buffer.from(JSON.stringify(map)).toString('base64');
-  const code = js.text.replace(/\/\/# sourceMappingURL=.*\s*$/, '') +
-    `//# sourceMappingURL=data:application/json;base64,${b64}\n`;
+  // No sourceMappingURL: whether Node maps `_compile`d code differs across versions and flags
+  // (Node 20 under tsx does, Node 24 under tsx does not), so the loader maps every stack itself.
+  const code = js.text.replace(/\/\/# sourceMappingURL=.*\s*$/, '');
   const inputs = Object.keys(result.metafile.inputs)
     .filter((p) => isAbsolute(p) || !/^[a-z][\w-]*:/i.test(p))
     .map((p) => resolve(dir, p));

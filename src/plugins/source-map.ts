@@ -17,11 +17,12 @@ export class StackMapper {
   }
 
   /**
-   * Node maps stacks itself when source maps are on (`--enable-source-maps`, tsx); otherwise the
-   * frames of a bundle carry bundle positions under the entry's name, rewritten here.
+   * Frames of a bundle carry bundle positions under the entry's name; they are rewritten here to
+   * the original file, line and column (bundles carry no sourceMappingURL, so Node never maps
+   * them first, on any version).
    */
   map(stack: string): string {
-    if (this.maps.size === 0 || process.sourceMapsEnabled) return stack;
+    if (this.maps.size === 0) return stack;
     return stack
       .split('\n')
       .map((line) => this.mapLine(line))
