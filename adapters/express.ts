@@ -52,9 +52,16 @@ export function krakend(options: GatewayOptions): KrakendMiddleware {
     if (event.ok) loaded = true;
   });
 
+  // The server of the previous request: in the steady state one pointer compare, no lookup or
+  // closure per request (closeWith is idempotent per server, only slower).
+  let lastServer: EventEmitter | undefined;
+
   function krakendMiddleware(req: IncomingMessage, res: ServerResponse, next: NextFunction): void {
     const server = (req.socket as { server?: EventEmitter } | undefined)?.server;
-    if (server) closeWith(gateway, server);
+    if (server !== undefined && server !== lastServer) {
+      lastServer = server;
+      closeWith(gateway, server);
+    }
     // No config has ever loaded: the host's error handling renders it (status 503, `code`).
     if (!loaded && gateway.lastError) return next(gateway.lastError);
     try {
