@@ -53,6 +53,40 @@ function isWhitespace(c: number): boolean {
  * on an empty body (Go's message) and a `RangeError` past {@link MAX_DEPTH}.
  */
 export function parseJson(text: string): unknown {
+  if (plainJson(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // trailing data after the first value, or malformed: the exact path below decides
+    }
+  }
+  return parseExact(text);
+}
+
+/**
+ * Every number lexeme a JS number cannot round-trip: a fraction ending in 0, 16+ digits (more
+ * than a double keeps), an exponent, `-0`, or a value under 1e-6 (printed as `1e-7`). Matches in
+ * strings too; that only costs the exact path. Numbers of at most 15 digits outside these
+ * shapes print back as they were written.
+ */
+const MAYBE_INEXACT = /\.\d*0(?!\d)|[\d.]{16}|\d[eE][-+]?\d|-0(?![.\d])|\.0{6}/;
+
+/** `JSON.parse` alone gives what the exact scan would: no inexact number, no deep nesting. */
+function plainJson(text: string): boolean {
+  if (MAYBE_INEXACT.test(text)) return false;
+  if (text.length <= MAX_DEPTH) return true;
+  // Nesting deeper than the cap needs more than MAX_DEPTH opening brackets.
+  let open = 0;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) {
+    if (++open > MAX_DEPTH) return false;
+  }
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) {
+    if (++open > MAX_DEPTH) return false;
+  }
+  return true;
+}
+
+function parseExact(text: string): unknown {
   const n = text.length;
   let i = 0;
   while (i < n && isWhitespace(text.charCodeAt(i))) i++;

@@ -1,11 +1,17 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
+import { collect, type Collected } from './collect-call.js';
 import { raceSignal } from './deadline.js';
 import type { BackendDispatchers } from './dispatchers.js';
 import { deadlineExceeded, networkError } from './errors.js';
 import { canonicalKey } from './headers.js';
-import { MAX_REDIRECTS, nextRedirect, SENSITIVE_ON_HOST_CHANGE } from './redirect.js';
+import {
+  MAX_REDIRECTS,
+  nextRedirect,
+  SENSITIVE_ON_HOST_CHANGE,
+  type RedirectStep,
+} from './redirect.js';
 import type { HeaderMap, RequestBody } from './types.js';
 
 /**
@@ -26,6 +32,11 @@ export interface BackendCall {
   headersTimeout?: number;
   /** The request's params (`Id`, sequential values), for mocks that answer per param. */
   params?: Readonly<Record<string, string>>;
+  /**
+   * The caller reads the whole body anyway: collect it with a raw dispatch handler (capped at
+   * this many bytes) and answer once it is complete, instead of streaming it.
+   */
+  collectLimit?: number;
 }
 
 export interface BackendReply {
@@ -37,6 +48,8 @@ export interface BackendReply {
   url: string;
   /** The body is gzip the gateway asked for itself: decode it before use. */
   gunzip: boolean;
+  /** The body already read whole ({@link BackendCall.collectLimit}); `body` replays it. */
+  collected?: Collected;
 }
 
 export const IDEMPOTENT: ReadonlySet<string> = new Set([
@@ -136,6 +149,26 @@ export async function callBackend(
     const sendHeaders = flattenHeaders(headers, body);
     if (askGzip) sendHeaders.push('Accept-Encoding', 'gzip');
     const retryable = IDEMPOTENT.has(method) && (body === null || Buffer.isBuffer(body));
+    if (call.collectLimit !== undefined) {
+      const got = await collectOnce(
+        dispatchers.get(origin),
+        { origin, path, method: method as Dispatcher.HttpMethod, headers: sendHeaders, body },
+        call,
+        retryable,
+        url,
+      );
+      const location = got.headers['Location']?.[0];
+      const replayable = body === null || Buffer.isBuffer(body);
+      const step = call.followRedirects
+        ? nextRedirect(got.statusCode, method, url, location, body !== null, replayable)
+        : undefined;
+      if (step === undefined) return collectedReply(got, url, askGzip);
+      if (hop >= MAX_REDIRECTS - 1) {
+        throw networkError(call.method, String(location), new Error('stopped after 10 redirects'));
+      }
+      ({ headers, method, url, body } = redirected(original, url, step, body));
+      continue;
+    }
     let res: Dispatcher.ResponseData;
     try {
       const pending = requestOnce(
@@ -177,19 +210,71 @@ export async function callBackend(
     if (hop >= MAX_REDIRECTS - 1) {
       throw networkError(call.method, String(location), new Error('stopped after 10 redirects'));
     }
-    const next = Object.create(null) as HeaderMap;
-    const sameHost = new URL(step.url).host === new URL(url).host;
-    for (const k in original) {
-      if (!sameHost && SENSITIVE_ON_HOST_CHANGE.has(k)) continue;
-      next[k] = original[k]!;
-    }
-    if (step.referer !== undefined && next['Referer'] === undefined)
-      next['Referer'] = [step.referer];
-    headers = next;
-    method = step.method;
-    url = step.url;
-    if (!step.keepBody) body = null;
+    ({ headers, method, url, body } = redirected(original, url, step, body));
   }
+}
+
+function redirected(
+  original: HeaderMap,
+  url: string,
+  step: RedirectStep,
+  body: RequestBody,
+): { headers: HeaderMap; method: string; url: string; body: RequestBody } {
+  const next = Object.create(null) as HeaderMap;
+  const sameHost = new URL(step.url).host === new URL(url).host;
+  for (const k in original) {
+    if (!sameHost && SENSITIVE_ON_HOST_CHANGE.has(k)) continue;
+    next[k] = original[k]!;
+  }
+  if (step.referer !== undefined && next['Referer'] === undefined) next['Referer'] = [step.referer];
+  return { headers: next, method: step.method, url: step.url, body: step.keepBody ? body : null };
+}
+
+/** One collected exchange, errors mapped as the streamed path maps them, one reset retry. */
+async function collectOnce(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  call: BackendCall,
+  retryable: boolean,
+  url: string,
+): Promise<Collected> {
+  const opts = { ...options, headersTimeout: call.headersTimeout, bodyTimeout: 0 };
+  try {
+    try {
+      return await collect(dispatcher, opts, call.signal, call.collectLimit!);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (!retryable || !RESET_CODES.has(code) || call.signal.aborted) throw err;
+      return await collect(dispatcher, opts, call.signal, call.collectLimit!);
+    }
+  } catch (err) {
+    if (call.signal.aborted) throw call.signal.reason;
+    if ((err as NodeJS.ErrnoException).code === 'UND_ERR_HEADERS_TIMEOUT')
+      throw deadlineExceeded();
+    throw networkError(call.method, url, err);
+  }
+}
+
+function collectedReply(got: Collected, url: string, askedGzip: boolean): BackendReply {
+  const headers = got.headers;
+  const encoding = headers['Content-Encoding'];
+  const gunzip = askedGzip && encoding !== undefined && encoding[0]?.toLowerCase() === 'gzip';
+  if (gunzip) {
+    delete headers['Content-Encoding'];
+    delete headers['Content-Length'];
+  }
+  let body: Readable | undefined;
+  return {
+    statusCode: got.statusCode,
+    headers,
+    // Only a caller that wants a stream after all (a recording, a plugin) pays for one.
+    get body(): Readable {
+      return (body ??= Readable.from(got.chunks));
+    },
+    url,
+    gunzip,
+    collected: got,
+  };
 }
 
 function toReply(res: Dispatcher.ResponseData, url: string, askedGzip: boolean): BackendReply {

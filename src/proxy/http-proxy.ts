@@ -8,7 +8,7 @@ import type { BackendExchange } from './client-plugin.js';
 import type { PipeDeps, TransportReply } from './deps.js';
 import { toError } from './errors.js';
 import { createFormatter } from './formatter.js';
-import { readReply } from './read-body.js';
+import { MAX_BACKEND_BODY, readReply } from './read-body.js';
 import { createStatusHandler } from './status.js';
 import { emptyHeaders, type Proxy, type ProxyContext, type ProxyResponse } from './types.js';
 
@@ -76,6 +76,7 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
         followRedirects: exchange.followRedirects,
         headersTimeout: options.headersTimeout,
         params: req.params,
+        ...(noop ? {} : { collectLimit: MAX_BACKEND_BODY }),
       });
     } catch (err) {
       const e = ctx.signal.aborted ? toError(ctx.signal.reason) : toError(err);
@@ -100,7 +101,7 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
       record(deps, ctx, rec);
     }
     if (ctx.signal.aborted) {
-      reply.body.destroy();
+      if (!reply.collected) reply.body.destroy();
       throw toError(ctx.signal.reason);
     }
     if (noop) {

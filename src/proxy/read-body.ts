@@ -2,6 +2,7 @@ import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
 import { GatewayError } from '../errors.js';
 import type { BackendReply } from './backend-call.js';
+import type { Collected } from './collect-call.js';
 
 const gunzip = promisify(gunzipCb);
 
@@ -14,17 +15,9 @@ function tooLarge(): GatewayError {
 
 /** The whole body of a reply, gzip undone (lura decodes `Content-Encoding: gzip` itself too). */
 export async function readReply(reply: BackendReply, limit = MAX_BACKEND_BODY): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of reply.body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      reply.body.destroy();
-      throw tooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const raw = Buffer.concat(chunks, size);
+  const raw = reply.collected
+    ? collectedBody(reply.collected, limit)
+    : await readStream(reply, limit);
   const encoding = reply.headers['Content-Encoding']?.[0]?.toLowerCase();
   if (encoding === 'br') {
     // Node 20's Brotli decoder is affected by CVE-2026-111497: never feed it backend bytes.
@@ -42,8 +35,29 @@ export async function readReply(reply: BackendReply, limit = MAX_BACKEND_BODY): 
   }
 }
 
+function collectedBody(got: Collected, limit: number): Buffer {
+  if (got.failure) throw got.failure;
+  if (got.tooLarge || got.size > limit) throw tooLarge();
+  return got.chunks.length === 1 ? got.chunks[0]! : Buffer.concat(got.chunks, got.size);
+}
+
+async function readStream(reply: BackendReply, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of reply.body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      reply.body.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /** Frees the connection of a body nobody will read. */
 export function discard(reply: BackendReply): void {
+  if (reply.collected) return; // read whole already: the connection is back in the pool
   const body = reply.body as unknown as { dump?: () => Promise<void> };
   if (typeof body.dump === 'function') body.dump().catch(() => {});
   else reply.body.destroy();
