@@ -16,8 +16,8 @@ export const DEFAULT_TIMING: BurstTiming = Object.freeze({
   settleMs: 5,
   // chokidar passes at most one `change` per file per 50 ms, so a storm's events arrive 50–100 ms
   // apart, and several times that on a busy machine, which the trailing delay follows.
-  burstGapMs: 250,
-  stormMs: 250,
+  burstGapMs: 150,
+  stormMs: 150,
   maxStormMs: 600,
   maxWaitMs: 5000,
 });
