@@ -369,6 +369,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ready: { value: ready, enumerable: true },
     logger: { value: logger, enumerable: true },
     lastError: { get: () => lastError, enumerable: true },
+    config: { get: () => current?.config, enumerable: true },
     watchedFiles: { get: () => current?.watchFiles ?? [], enumerable: true },
   });
   Object.assign(gateway, {

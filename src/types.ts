@@ -136,6 +136,8 @@ export interface Gateway {
   readonly lastError: Error | undefined;
   /** The pino logger the gateway writes to. */
   readonly logger: Logger;
+  /** The config the gateway serves now (undefined until a first good load). */
+  readonly config: ResolvedConfig | undefined;
 }
 
 // ---------------------------------------------------------------- resolved config

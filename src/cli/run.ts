@@ -3,7 +3,6 @@ import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { formatProblem, isGatewayError } from '../errors.js';
 import { createGateway } from '../gateway.js';
-import { loadConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../types.js';
 import { answerClientError, createCliServer, serverSettings } from './server-options.js';
 
@@ -48,13 +47,13 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       return 1;
     }
   }
-  try {
-    const config = await loadConfig(opts.config, { cwd: process.cwd() });
+  // The config the gateway just loaded (not read a second time: start-up time counts). With -w
+  // and a broken first config the gateway answers 503 until a good save; the port is then 8080.
+  const config = gateway.config;
+  if (config) {
     configPort = config.port;
     loaded = config;
     if (config.listenIp) listenIp = config.listenIp;
-  } catch {
-    // With -w the gateway answers 503 until a good save; the port falls back to 8080.
   }
   if (!/^(127\.|::1$|localhost$)/.test(listenIp)) {
     logger.warn(`[SERVICE: Gateway] listening on ${listenIp}, which is not a loopback address: other machines can reach this dev gateway`);
