@@ -9,17 +9,7 @@ function versionValue(router: RouterOptions, version: string): string {
 }
 
 export function writeNotFound(res: ServerResponse, router: RouterOptions, version: string): void {
-  const custom = router.errorBody?.['404'];
-  res.statusCode = 404;
-  res.setHeader('X-Krakend', versionValue(router, version));
-  res.setHeader('X-Krakend-Completed', 'false');
-  if (custom !== undefined) {
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(stringifyGo(custom));
-    return;
-  }
-  res.setHeader('Content-Type', 'text/plain');
-  res.end('404 page not found');
+  writeRouterError(res, 404, '404 page not found', router, version);
 }
 
 export function writeMethodNotAllowed(
@@ -28,9 +18,20 @@ export function writeMethodNotAllowed(
   router: RouterOptions,
   version: string,
 ): void {
-  const custom = router.errorBody?.['405'];
-  res.statusCode = 405;
   res.setHeader('Allow', allow.join(', '));
+  writeRouterError(res, 405, '405 method not allowed', router, version);
+}
+
+/** gin's text answer, or CE's `error_body` JSON for that status when the config sets one. */
+function writeRouterError(
+  res: ServerResponse,
+  status: 404 | 405,
+  text: string,
+  router: RouterOptions,
+  version: string,
+): void {
+  const custom = router.errorBody?.[String(status) as '404' | '405'];
+  res.statusCode = status;
   res.setHeader('X-Krakend', versionValue(router, version));
   res.setHeader('X-Krakend-Completed', 'false');
   if (custom !== undefined) {
@@ -39,7 +40,7 @@ export function writeMethodNotAllowed(
     return;
   }
   res.setHeader('Content-Type', 'text/plain');
-  res.end('405 method not allowed');
+  res.end(text);
 }
 
 /** 301 for GET, 307 otherwise; `Location` keeps the query; no X-Krakend headers. */

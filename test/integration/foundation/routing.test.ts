@@ -134,3 +134,31 @@ describe('routing, mounted (fallthrough, DECISIONS.md 8)', () => {
     assert.equal((await request(`${gw.url}/__health`)).status, 200);
   });
 });
+
+describe('router error_body (CE: JSON bodies for 404 and 405)', () => {
+  let gw: RunningGateway;
+  before(async () => {
+    gw = await startGateway({
+      config: {
+        version: 3,
+        host: ['http://127.0.0.1:9'],
+        extra_config: { router: { error_body: { '404': { msg: 'nope', code: 404 }, '405': { msg: 'wrong method' } } } },
+        endpoints: [{ endpoint: '/only-get', backend: [{ url_pattern: '/x' }] }],
+      },
+      fallthrough: false,
+    });
+  });
+  after(() => gw.close());
+
+  test('404 and 405 answer the configured JSON, keys sorted, with the KrakenD headers', async () => {
+    const nf = await request(`${gw.url}/missing`);
+    assert.equal(nf.status, 404);
+    assert.equal(nf.headers['content-type'], 'application/json; charset=utf-8');
+    assert.equal(nf.body, '{"code":404,"msg":"nope"}');
+    assert.equal(nf.headers['x-krakend-completed'], 'false');
+    const na = await request(`${gw.url}/only-get`, { method: 'POST' });
+    assert.equal(na.status, 405);
+    assert.equal(na.headers.allow, 'GET');
+    assert.equal(na.body, '{"msg":"wrong method"}');
+  });
+});
