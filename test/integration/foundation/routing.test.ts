@@ -141,7 +141,7 @@ describe('router error_body (CE: JSON bodies for 404 and 405)', () => {
     gw = await startGateway({
       config: {
         version: 3,
-        host: ['http://127.0.0.1:9'],
+        host: ['http://127.0.0.1:19'],
         extra_config: { router: { error_body: { '404': { msg: 'nope', code: 404 }, '405': { msg: 'wrong method' } } } },
         endpoints: [{ endpoint: '/only-get', backend: [{ url_pattern: '/x' }] }],
       },
