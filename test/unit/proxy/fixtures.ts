@@ -12,6 +12,7 @@ import type {
 } from '../../../src/types.js';
 import type { PluginRegistry } from '../../../src/plugins/types.js';
 import { logSink, type LogLine } from '../../helpers/log.js';
+import { defaultRouterOptions } from '../../../src/config/router-options.js';
 
 /**
  * Hand-built resolved configs for pipe tests: what the config loader produces, with KrakenD's
@@ -91,25 +92,9 @@ export function endpoint(input: EndpointInput): ResolvedEndpoint {
   };
 }
 
+/** The loader's own defaults, so fixtures cannot drift from what a real config resolves to. */
 export function routerOptions(input: Partial<RouterOptions> = {}): RouterOptions {
-  return {
-    returnErrorMsg: false,
-    healthPath: '/__health',
-    disableHealth: false,
-    disableAccessLog: false,
-    loggerSkipPaths: [],
-    hideVersionHeader: false,
-    autoOptions: false,
-    disableHandleMethodNotAllowed: false,
-    disableRedirectTrailingSlash: false,
-    disableRedirectFixedPath: false,
-    disablePathDecoding: false,
-    removeExtraSlash: false,
-    trustedProxies: [],
-    remoteIpHeaders: [],
-    forwardedByClientIp: true,
-    ...input,
-  };
+  return { ...defaultRouterOptions(), ...input };
 }
 
 export function config(
