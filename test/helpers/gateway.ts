@@ -1,8 +1,7 @@
 import connect from 'connect';
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/index.js';
+import { closeServer, listenLoopback } from './server.js';
 
 export interface RunningGateway {
   url: string;
@@ -32,17 +31,14 @@ export async function startGateway(
   server.on('upgrade', (req, socket, head) => {
     if (!gateway.upgrade(req, socket, head)) socket.destroy();
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     gateway,
     server,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await closeServer(server);
       await gateway.close();
     },
   };

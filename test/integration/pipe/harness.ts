@@ -1,6 +1,4 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   createEndpointHandler,
   createUpgradeHandler,
@@ -15,6 +13,7 @@ import type { ResolvedEndpoint, RouterOptions } from '../../../src/types.js';
 import { startBackend, type TestBackend } from '../../helpers/backend.js';
 import type { LogLine } from '../../helpers/log.js';
 import { config, testDeps } from '../../unit/proxy/fixtures.js';
+import { closeServer, listenLoopback } from '../../helpers/server.js';
 
 /**
  * The pipe mounted on a plain `http.createServer` with a tiny router (the real router is another
@@ -115,9 +114,7 @@ export async function servePipe(
       found.route.upgrade(req, socket, head, found.params);
     });
   }
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -125,8 +122,7 @@ export async function servePipe(
     lines: t.lines,
     errors: t.errors,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await closeServer(server);
       await t.close();
     },
   };
