@@ -10,6 +10,7 @@ import {
   MultiError,
   toError,
 } from '../proxy/errors.js';
+import { Cancel } from '../proxy/cancel.js';
 import { createPipe } from '../proxy/factory.js';
 import { hasKeys } from '../proxy/query.js';
 import { createClientRequestReader, createProxyRequest } from '../proxy/request.js';
@@ -46,8 +47,20 @@ function addErrorHeaders(res: ServerResponse, err: Error): void {
   }
 }
 
-function onDeadline(controller: AbortController): void {
-  controller.abort(deadlineExceeded());
+function onDeadline(cancel: Cancel): void {
+  cancel.abort(deadlineExceeded());
+}
+
+const kCancel = Symbol('krakend-connect.cancel');
+type CancelResponse = ServerResponse & { [kCancel]?: Cancel };
+
+/**
+ * The client left before the answer: the pipe is cancelled. One shared listener, the request's
+ * `Cancel` in a slot on the response (no closure per request). Not `writableFinished`: an HTTP/2
+ * stream reset reports it true (see passthrough-call.ts).
+ */
+function onClientClose(this: CancelResponse): void {
+  if (!this.writableEnded) this[kCancel]?.abort(contextCanceled());
 }
 
 export function createPipeHandler(
@@ -124,18 +137,15 @@ export function createPipeHandler(
       rejectUpgradeResponse(res);
       return;
     }
-    const controller = new AbortController();
-    const timer = setTimeout(onDeadline, endpoint.timeoutMs, controller);
-    const onClose = (): void => {
-      // Not `writableFinished`: an HTTP/2 stream reset reports it true (see passthrough-call.ts).
-      if (!res.writableEnded) controller.abort(contextCanceled());
-    };
-    res.once('close', onClose);
+    const cancel = new Cancel();
+    const timer = setTimeout(onDeadline, endpoint.timeoutMs, cancel);
+    (res as CancelResponse)[kCancel] = cancel;
+    res.on('close', onClientClose);
     let response: ProxyResponse | null = null;
     let err: Error | undefined;
     const calls = observeCalls ? getState(req)?.backends : undefined;
     try {
-      const ctx = { signal: controller.signal, calls };
+      const ctx = { signal: cancel, calls };
       response = await pipe(ctx, createProxyRequest(req, params, read));
     } catch (e) {
       err = toError(e);
@@ -143,7 +153,7 @@ export function createPipeHandler(
       clearTimeout(timer);
     }
     // lura: a context that ended while the proxy still said "no error" is an internal error.
-    if (!err && controller.signal.aborted) {
+    if (!err && cancel.aborted) {
       err = new GatewayError('KC_BACKEND_TIMEOUT', 'internal server error');
     }
     err ??= response?.error;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { CancelSignal } from '../proxy/cancel.js';
 import type { BackendTransport } from '../proxy/deps.js';
 import { networkError } from '../proxy/errors.js';
 import type { FaultOptions } from '../types.js';
@@ -25,7 +26,7 @@ export function rollFault(f: FaultOptions, random: () => number = Math.random): 
 }
 
 /** Resolves after `ms`, or rejects with the signal's reason once it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: CancelSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
@@ -98,7 +99,7 @@ export function faultTransport(faults: FaultOptions): BackendTransport {
       const reply = await next(call);
       if (!delay) return reply;
       const note = (reply as { note?: string }).note;
-      return { ...reply, note: note ? `${delay}; ${note}` : delay };
+      return { ...reply, body: reply.body, note: note ? `${delay}; ${note}` : delay };
     }
     const note = delay ? `${delay}; ` : '';
     if (faults.reset) {

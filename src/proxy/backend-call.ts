@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
+import type { CancelSignal } from './cancel.js';
 import { collect, type Collected } from './collect-call.js';
 import { raceSignal } from './deadline.js';
 import type { BackendDispatchers } from './dispatchers.js';
@@ -26,7 +27,7 @@ export interface BackendCall {
   url: string;
   headers: HeaderMap;
   body: RequestBody;
-  signal: AbortSignal;
+  signal: CancelSignal;
   followRedirects: boolean;
   /** Deadline for the response headers only (no-op endpoints, DECISIONS.md 16). */
   headersTimeout?: number;
@@ -152,7 +153,15 @@ export async function callBackend(
     if (call.collectLimit !== undefined) {
       const got = await collectOnce(
         dispatchers.get(origin),
-        { origin, path, method: method as Dispatcher.HttpMethod, headers: sendHeaders, body },
+        {
+          origin,
+          path,
+          method: method as Dispatcher.HttpMethod,
+          headers: sendHeaders,
+          body,
+          headersTimeout: call.headersTimeout,
+          bodyTimeout: 0,
+        },
         call,
         retryable,
         url,
@@ -238,20 +247,44 @@ async function collectOnce(
   retryable: boolean,
   url: string,
 ): Promise<Collected> {
-  const opts = { ...options, headersTimeout: call.headersTimeout, bodyTimeout: 0 };
   try {
     try {
-      return await collect(dispatcher, opts, call.signal, call.collectLimit!);
+      return await collect(dispatcher, options, call.signal, call.collectLimit!);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? '';
       if (!retryable || !RESET_CODES.has(code) || call.signal.aborted) throw err;
-      return await collect(dispatcher, opts, call.signal, call.collectLimit!);
+      return await collect(dispatcher, options, call.signal, call.collectLimit!);
     }
   } catch (err) {
     if (call.signal.aborted) throw call.signal.reason;
     if ((err as NodeJS.ErrnoException).code === 'UND_ERR_HEADERS_TIMEOUT')
       throw deadlineExceeded();
     throw networkError(call.method, url, err);
+  }
+}
+
+/**
+ * A collected answer. `body` is an accessor: a copy made with spread must name it
+ * (`{ ...reply, body: reply.body }`). Only a caller that wants a stream after all (a recording, a plugin) pays
+ * for one: `body` is made on first read (a class, not an object literal with a getter, which V8
+ * builds in dictionary mode on every call).
+ */
+class CollectedReply implements BackendReply {
+  readonly statusCode: number;
+  readonly headers: HeaderMap;
+  private stream: Readable | undefined = undefined;
+
+  constructor(
+    readonly collected: Collected,
+    readonly url: string,
+    readonly gunzip: boolean,
+  ) {
+    this.statusCode = collected.statusCode;
+    this.headers = collected.headers;
+  }
+
+  get body(): Readable {
+    return (this.stream ??= Readable.from(this.collected.chunks));
   }
 }
 
@@ -263,18 +296,7 @@ function collectedReply(got: Collected, url: string, askedGzip: boolean): Backen
     delete headers['Content-Encoding'];
     delete headers['Content-Length'];
   }
-  let body: Readable | undefined;
-  return {
-    statusCode: got.statusCode,
-    headers,
-    // Only a caller that wants a stream after all (a recording, a plugin) pays for one.
-    get body(): Readable {
-      return (body ??= Readable.from(got.chunks));
-    },
-    url,
-    gunzip,
-    collected: got,
-  };
+  return new CollectedReply(got, url, gunzip);
 }
 
 function toReply(res: Dispatcher.ResponseData, url: string, askedGzip: boolean): BackendReply {

@@ -9,6 +9,7 @@ import {
   type BackendCall,
   type BackendReply,
 } from './backend-call.js';
+import { toAbortSignal } from './cancel.js';
 import type { BackendTransport, PipeDeps, TransportReply } from './deps.js';
 import { toError } from './errors.js';
 
@@ -49,7 +50,7 @@ function toRequest(call: BackendCall): Request {
     method: call.method,
     headers,
     body,
-    signal: call.signal,
+    signal: toAbortSignal(call.signal),
     redirect: 'manual',
     ...(body ? { duplex: 'half' } : {}),
   } as RequestInit);

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { CancelSignal } from './cancel.js';
 import { canonicalKey } from './headers.js';
 import type { HeaderMap } from './types.js';
 
@@ -25,7 +26,7 @@ class CollectHandler implements Dispatcher.DispatchHandler {
   private settled = false;
 
   constructor(
-    private readonly signal: AbortSignal,
+    private readonly signal: CancelSignal,
     private readonly limit: number,
     private readonly resolve: (c: Collected) => void,
     private readonly reject: (err: unknown) => void,
@@ -93,7 +94,7 @@ class CollectHandler implements Dispatcher.DispatchHandler {
 export function collect(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  signal: AbortSignal,
+  signal: CancelSignal,
   limit: number,
 ): Promise<Collected> {
   if (signal.aborted) return Promise.reject(signal.reason);

@@ -1,30 +1,58 @@
+import { Cancel, type CancelSignal } from './cancel.js';
+
 /** A signal that aborts with its parent or after `ms` with `reason()`, whichever comes first. */
 export interface ChildSignal {
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   dispose(): void;
 }
 
-export function childSignal(parent: AbortSignal, ms: number, reason: () => Error): ChildSignal {
-  const controller = new AbortController();
-  if (parent.aborted) {
-    controller.abort(parent.reason);
-    return { signal: controller.signal, dispose() {} };
+const DONE: ChildSignal['dispose'] = () => {};
+
+/** The parent's listener and the timer of one child: no closures per request. */
+class Link implements ChildSignal {
+  readonly signal = new Cancel();
+  timer: NodeJS.Timeout | undefined = undefined;
+
+  constructor(
+    private readonly parent: CancelSignal,
+    private readonly reason: () => Error,
+  ) {}
+
+  /** The parent aborted. */
+  handleEvent(): void {
+    this.signal.abort(this.parent.reason);
   }
-  const onParent = (): void => controller.abort(parent.reason);
-  parent.addEventListener('abort', onParent, { once: true });
-  const timer = ms > 0 ? setTimeout(() => controller.abort(reason()), ms) : undefined;
-  if (ms <= 0) controller.abort(reason());
-  return {
-    signal: controller.signal,
-    dispose() {
-      if (timer) clearTimeout(timer);
-      parent.removeEventListener('abort', onParent);
-    },
-  };
+
+  expire(): void {
+    this.timer = undefined;
+    this.signal.abort(this.reason());
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.parent.removeEventListener('abort', this);
+  }
+}
+
+function expire(link: Link): void {
+  link.expire();
+}
+
+export function childSignal(parent: CancelSignal, ms: number, reason: () => Error): ChildSignal {
+  if (parent.aborted || ms <= 0) {
+    const signal = new Cancel();
+    signal.abort(parent.aborted ? parent.reason : reason());
+    return { signal, dispose: DONE };
+  }
+  const link = new Link(parent, reason);
+  parent.addEventListener('abort', link);
+  link.timer = setTimeout(expire, ms, link);
+  return link;
 }
 
 /** Rejects with the signal's reason once it aborts; resolves with `p` otherwise. */
-export function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+export function raceSignal<T>(p: Promise<T>, signal: CancelSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);

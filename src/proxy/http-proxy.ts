@@ -76,7 +76,7 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
         followRedirects: exchange.followRedirects,
         headersTimeout: options.headersTimeout,
         params: req.params,
-        ...(noop ? {} : { collectLimit: MAX_BACKEND_BODY }),
+        collectLimit: noop ? undefined : MAX_BACKEND_BODY,
       });
     } catch (err) {
       const e = ctx.signal.aborted ? toError(ctx.signal.reason) : toError(err);

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { BackendCallRecord } from '../types.js';
+import type { CancelSignal } from './cancel.js';
 
 /** Header name (Go's canonical form, `X-Forwarded-For`) → values, on a null-prototype object. */
 export type HeaderMap = Record<string, string[]>;
@@ -42,7 +43,7 @@ export interface ProxyResponse {
 
 export interface ProxyContext {
   /** Aborts on the endpoint deadline (reason: the timeout error) or when the client leaves. */
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /** This request's backend calls, appended as each ends (dashboard, `Server-Timing`). */
   readonly calls?: BackendCallRecord[];
 }
