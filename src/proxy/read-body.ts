@@ -35,6 +35,17 @@ export async function readReply(reply: BackendReply, limit = MAX_BACKEND_BODY): 
   }
 }
 
+/**
+ * The body of a reply read whole and not encoded, at once (what {@link readReply} would resolve
+ * with); undefined when it needs the asynchronous path (a stream, gzip, or a failure to throw).
+ */
+export function plainCollectedBody(reply: BackendReply): Buffer | undefined {
+  const got = reply.collected;
+  if (got === undefined || got.failure || got.tooLarge || got.size > MAX_BACKEND_BODY) return undefined;
+  if (reply.gunzip || reply.headers['Content-Encoding'] !== undefined) return undefined;
+  return got.chunks.length === 1 ? got.chunks[0]! : Buffer.concat(got.chunks, got.size);
+}
+
 function collectedBody(got: Collected, limit: number): Buffer {
   if (got.failure) throw got.failure;
   if (got.tooLarge || got.size > limit) throw tooLarge();
