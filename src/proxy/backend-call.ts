@@ -103,16 +103,28 @@ const SPLIT = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)([^#]*)/i;
 export function splitUrl(url: string): { origin: string; path: string } {
   const m = SPLIT.exec(url);
   let origin = '';
-  try {
-    if (m) origin = new URL(m[1]!).origin;
-  } catch {
-    // reported below
-  }
+  if (m) origin = originOf(m[1]!);
   if (!m || !origin.startsWith('http')) {
     throw new GatewayError('KC_BACKEND_UNAVAILABLE', `unsupported protocol scheme in "${url}"`);
   }
   const path = m[2] || '/';
   return { origin, path: path.startsWith('/') ? path : `/${path}` };
+}
+
+/** `scheme://authority` → its WHATWG origin ('' when invalid); the few hosts of a config, cached. */
+const origins = new Map<string, string>();
+
+function originOf(prefix: string): string {
+  let origin = origins.get(prefix);
+  if (origin !== undefined) return origin;
+  try {
+    origin = new URL(prefix).origin;
+  } catch {
+    origin = '';
+  }
+  if (origins.size >= 256) origins.clear(); // hosts built from request data must not grow it
+  origins.set(prefix, origin);
+  return origin;
 }
 
 async function requestOnce(

@@ -1,5 +1,5 @@
 import { bufferBody } from './body.js';
-import { isMap, setKey, type DataMap } from './data.js';
+import { hasOwn, isMap, setKey, type DataMap } from './data.js';
 import { childSignal } from './deadline.js';
 import { deadlineExceeded, MultiError, nullResult, toError } from './errors.js';
 import { emptyHeaders, type Proxy, type ProxyRequest, type ProxyResponse } from './types.js';
@@ -49,7 +49,10 @@ export class MergeAccumulator {
       this.data = { ...r.data };
       return;
     }
-    for (const k of Object.keys(r.data)) setKey(this.data, k, r.data[k]);
+    // Object.assign copies in one builtin call; an own `__proto__` key (JSON.parse makes them)
+    // would go through its setter there, so that rare body takes the key-by-key path.
+    if (!hasOwn(r.data, '__proto__')) Object.assign(this.data, r.data);
+    else for (const k of Object.keys(r.data)) setKey(this.data, k, r.data[k]);
   }
 
   result(): ProxyResponse {

@@ -41,6 +41,8 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
           '{"int":42,"string":"some","bool":true,"struct":{"foo":"bar"},"array":["1","2"],"propagated":"everywhere"}',
         '/seq1/1,2/42/some/true/bar': '{"tupu":"foo"}',
         '/seq3': '{"done":true}',
+        '/proto1': '{"a":{"__proto__":{"p":1},"keep":1,"drop":2},"c":1}',
+        '/proto2': '{"__proto__":{"y":2},"b":2}',
       }),
     );
     slow = await startBackend(async (req, res) => {
@@ -122,6 +124,13 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
           backends: [
             { host: d, urlPattern: '/supu' },
             { host: d, urlPattern: '/tupu' },
+          ],
+        }),
+        endpoint({
+          endpoint: '/p9/proto',
+          backends: [
+            { host: d, urlPattern: '/proto1', allow: ['a.__proto__', 'a.keep', 'c'] },
+            { host: d, urlPattern: '/proto2' },
           ],
         }),
         endpoint({
@@ -266,6 +275,15 @@ describe('response manipulation vectors (behaviour §7.3)', () => {
     const r = await request(`${gw.url}/p9`);
     assert.equal(r.body, '{"supu":42,"tupu":true}');
     assert.equal(r.headers['x-krakend-completed'], 'true');
+  });
+
+  it('P9 with __proto__ keys: kept as data by allow and by the merge, nothing polluted', async () => {
+    const r = await request(`${gw.url}/p9/proto`);
+    assert.equal(r.body, '{"__proto__":{"y":2},"a":{"__proto__":{"p":1},"keep":1},"b":2,"c":1}');
+    assert.equal(r.headers['x-krakend-completed'], 'true');
+    const probe = {} as Record<string, unknown>;
+    assert.equal(probe['y'], undefined);
+    assert.equal(probe['p'], undefined);
   });
 
   it('P10 one incomplete part makes the merge incomplete', async () => {
