@@ -14,10 +14,12 @@ Measured by \`npm run bench\` (\`bench/run.ts\`): every server in its own proces
 shared keep-alive backend (\`bench/targets/backend.ts\`: \`/small\` is 210 bytes of JSON, \`/big\`
 100 KB), a correctness pre-check of each answer before and after its load, then autocannon with
 fixed connections and duration. nginx is Debian's, one worker, upstream keep-alive, no access log.
-The gateway runs through its CLI (\`krakend-connect run\`, pino at info, one access-log line per
-request, written to a file); "in Express" mounts it with \`krakend-connect/express\`. "bare undici
-proxy" is the floor of a Node proxy (\`bench/servers/undici-floor.ts\`: an undici pool and a raw
-dispatch handler, no logging, no header policy). Ratios are req/s divided by nginx's and
+The gateway runs through its CLI as users run it (the bundled bin, \`krakend-connect run\`, pino at
+info, one access-log line per request, written to a file); "in Express" mounts it with
+\`krakend-connect/express\`. "bare undici proxy" is the floor of a Node proxy
+(\`bench/servers/undici-floor.ts\`: an undici pool and a raw dispatch handler, no logging, no
+header policy); "bare undici merge" the floor of a Node merge (\`bench/servers/undici-merge-floor.ts\`:
+two raw dispatches, \`JSON.parse\`, the filters written by hand, \`JSON.stringify\`). Ratios are req/s divided by nginx's and
 http-proxy-middleware's (HPM 3 on Express 5 with its defaults) on the same backend path.
 "CPU µs/req" is the server process's user + system time per request during the measured run
 (nginx: master and worker), which moves less than req/s when the machine is shared.

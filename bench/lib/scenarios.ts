@@ -61,6 +61,14 @@ const gateway = (name: string, server: ServerKind, path: string, ref: '/small' |
 /** In run order: each backend path's baselines, then the gateway scenarios compared with them. */
 export const SCENARIOS: readonly Scenario[] = [
   ...baselines('/small'),
+  {
+    name: 'bare undici merge',
+    server: 'merge-floor',
+    path: '/merge',
+    group: 'baseline',
+    ref: '/small',
+    expect: rendered(MERGED),
+  },
   gateway('gateway no-op', 'gateway', '/small', '/small', passthrough('/small')),
   gateway('gateway JSON', 'gateway', '/json', '/small', rendered(SMALL)),
   gateway('gateway merge', 'gateway', '/merge', '/small', rendered(MERGED)),

@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { findNginx, startNginx } from '../servers/nginx.js';
 import type { GatewayConfigs } from './configs.js';
 import { spawnServer, type RunningServer } from './process.js';
+import { cliCommand } from './startup.js';
 
 export const SERVER_KINDS = [
   'direct',
   'nginx',
   'http-proxy',
   'undici-floor',
+  'merge-floor',
   'hpm',
   'gateway',
   'gateway-plugins',
@@ -51,8 +53,14 @@ export async function startServer(kind: ServerKind, ctx: ServerContext, label: s
     });
   const bench = (file: string) => join(ctx.root, 'bench', 'servers', file);
   // The gateway runs through its own CLI (connect + http.createServer, pino at info with one
-  // access-log line per request), from source so the bench always measures the working tree.
-  const cli = (config: string) => node(join(ctx.root, 'src', 'cli.ts'), ['run', '-c', config, '-p', '0']);
+  // access-log line per request) as users run it: the bundled bin, rebuilt into a scratch folder
+  // when the sources are newer (bench/lib/startup.ts), so the working tree is what is measured.
+  const cli = (config: string) =>
+    spawnServer(
+      process.execPath,
+      [...(ctx.nodeArgs?.(kind, label) ?? []), ...cliCommand(ctx.root).args, 'run', '-c', config, '-p', '0'],
+      { cwd: ctx.root, logFile },
+    );
   switch (kind) {
     case 'direct':
       return node(bench('direct.ts'), ['--backend', ctx.backendUrl]);
@@ -62,6 +70,8 @@ export async function startServer(kind: ServerKind, ctx: ServerContext, label: s
       return node(bench('http-proxy.ts'), ['--backend', ctx.backendUrl]);
     case 'undici-floor':
       return node(bench('undici-floor.ts'), ['--backend', ctx.backendUrl]);
+    case 'merge-floor':
+      return node(bench('undici-merge-floor.ts'), ['--backend', ctx.backendUrl]);
     case 'hpm':
       return node(bench('hpm-express.ts'), ['--backend', ctx.backendUrl]);
     case 'gateway':
