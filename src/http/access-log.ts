@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { jsonLineSink } from '../logger.js';
 import { pathOf } from '../internal/path.js';
 import type { RequestState } from '../internal/request-state.js';
 import type { RequestRecord } from '../types.js';
@@ -16,6 +17,24 @@ export interface ObserveOptions {
 }
 
 /**
+ * The line pino writes for `logger.info({ method, path, status, ms }, msg)` on a logger from
+ * `createLogger` (src/logger.ts), without its generic serializer.
+ */
+export function accessLine(
+  time: number,
+  method: string,
+  path: string,
+  status: number,
+  ms: number,
+  msg: string,
+): string {
+  return (
+    `{"level":30,"time":${time},"method":${JSON.stringify(method)},"path":${JSON.stringify(path)},` +
+    `"status":${status},"ms":${ms},"msg":${JSON.stringify(msg)}}\n`
+  );
+}
+
+/**
  * One access-log line per request the gateway answered (DECISIONS.md 21), written when the
  * response finishes or the connection closes: observed, never by wrapping `res.end`.
  */
@@ -27,6 +46,7 @@ export function observeRequest(
 ): void {
   const log = options.log && options.logger.isLevelEnabled('info');
   if (!log && !options.onRecord) return;
+  const sink = log ? jsonLineSink(options.logger) : undefined;
   // `on`, not `once`: a response closes once, and `once` allocates a wrapper per request.
   res.on('close', () => {
     if (state.fellThrough) return;
@@ -35,7 +55,12 @@ export function observeRequest(
     const status = res.writableFinished ? res.statusCode : 0;
     const method = req.method ?? 'GET';
     if (log && !(options.skip.length > 0 && options.skip.includes(path))) {
-      options.logger.info({ method, path, status, ms }, `${method} ${path} ${status || 'aborted'} ${ms}ms`);
+      const msg = `${method} ${path} ${status || 'aborted'} ${ms}ms`;
+      if (sink) {
+        sink(accessLine(Date.now(), method, path, status, ms, msg));
+      } else {
+        options.logger.info({ method, path, status, ms }, msg);
+      }
     }
     options.onRecord?.({
       id: nextId++,

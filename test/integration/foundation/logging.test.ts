@@ -4,6 +4,9 @@ import { jsonRoutes, startBackend, type TestBackend } from '../../helpers/backen
 import { startGateway, type RunningGateway } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
 import { LEVEL, logSink } from '../../helpers/log.js';
+import { Writable } from 'node:stream';
+import { accessLine } from '../../../src/http/access-log.js';
+import { createLogger } from '../../../src/logger.js';
 
 describe('logging (DECISIONS.md 21)', () => {
   let backend: TestBackend;
@@ -60,5 +63,63 @@ describe('logging (DECISIONS.md 21)', () => {
     assert.ok(table);
     assert.match(table.msg, /GET\s+\/x\s+json/);
     assert.match(table.msg, /GET\s+\/y\s+json/);
+  });
+});
+
+describe('the access line written past pino (src/logger.ts)', () => {
+  test('is byte for byte the line pino writes for the same fields', () => {
+    let out = '';
+    const logger = createLogger({
+      level: 'info',
+      destination: new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          out += chunk.toString('utf8');
+          cb();
+        },
+      }),
+    });
+    const cases: [string, string, number, number][] = [
+      ['GET', '/small', 200, 1.23],
+      ['POST', '/a"b\\c', 0, 0],
+      ['GET', '/caf\u00e9/\u{1F600}/\u0001/\u2028', 404, 12.5],
+      ['DELETE', '/\u00ff\u0080', 500, 3000],
+    ];
+    // No lone surrogate: Node's parser reads the request target as latin1 (chars up to U+00FF),
+    // and there JSON.stringify escapes one where pino writes it raw.
+    for (const [method, path, status, ms] of cases) {
+      out = '';
+      const msg = `${method} ${path} ${status || 'aborted'} ${ms}ms`;
+      logger.info({ method, path, status, ms }, msg);
+      const time = Number(/"time":(\d+)/.exec(out)?.[1]);
+      assert.equal(accessLine(time, method, path, status, ms, msg), out);
+    }
+  });
+
+  test('a gateway with its own JSON logger writes it once per request', async () => {
+    const backend = await startBackend(jsonRoutes({ '/x': { foo: 42 } }));
+    let text = '';
+    const gw = await startGateway({
+      logger: undefined,
+      logDestination: new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          text += chunk.toString('utf8');
+          cb();
+        },
+      }),
+      config: { version: 3, host: [backend.url], endpoints: [{ endpoint: '/x', backend: [{ url_pattern: '/x' }] }] },
+    });
+    try {
+      await request(`${gw.url}/x?secret=1`);
+      await new Promise((r) => setTimeout(r, 50));
+      const access = text.split('\n').filter((l) => l.includes('"status"'));
+      assert.equal(access.length, 1);
+      assert.match(
+        access[0]!,
+        /^\{"level":30,"time":\d+,"method":"GET","path":"\/x","status":200,"ms":[\d.]+,"msg":"GET \/x 200 [\d.]+ms"\}$/,
+      );
+    } finally {
+      await gw.close();
+      await backend.close();
+    }
   });
 });
