@@ -71,7 +71,8 @@ export class MergeAccumulator {
 export function parallelMerge(stages: readonly Proxy[], timeoutMs: number): Proxy {
   const budget = Math.floor((timeoutMs * 85) / 100);
   return async function mergeParallel(ctx, req) {
-    const base = await cloneFor(req);
+    // Stages get their own copies below; only a streamed body needs reading first.
+    const base = req.body === null || Buffer.isBuffer(req.body) ? req : await cloneFor(req);
     const local = childSignal(ctx.signal, budget, deadlineExceeded);
     try {
       const parts = await Promise.all(
