@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { jsonLineSink } from '../logger.js';
 import { pathOf } from '../internal/path.js';
 import type { RequestState } from '../internal/request-state.js';
+import { jsonLineSink } from '../logger.js';
 import type { RequestRecord } from '../types.js';
 
 let nextId = 1;

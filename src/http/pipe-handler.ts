@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { getState } from '../internal/request-state.js';
 import { isReplayMissing, markBackendCalls } from '../mock/response-marks.js';
+import { Cancel } from '../proxy/cancel.js';
 import {
   contextCanceled,
   deadlineExceeded,
@@ -10,7 +11,6 @@ import {
   MultiError,
   toError,
 } from '../proxy/errors.js';
-import { Cancel } from '../proxy/cancel.js';
 import { createPipe } from '../proxy/factory.js';
 import { hasKeys } from '../proxy/query.js';
 import { createClientRequestReader, createProxyRequest } from '../proxy/request.js';
