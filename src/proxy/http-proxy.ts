@@ -9,7 +9,7 @@ import type { PipeDeps, TransportReply } from './deps.js';
 import { toError } from './errors.js';
 import { createFormatter } from './formatter.js';
 import { MAX_BACKEND_BODY, plainCollectedBody, readReply } from './read-body.js';
-import { createStatusHandler } from './status.js';
+import { createStatusHandler, isSuccessStatus } from './status.js';
 import { emptyHeaders, type Proxy, type ProxyContext, type ProxyResponse } from './types.js';
 
 /**
@@ -113,11 +113,7 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
       };
     }
     try {
-      // A 200/201 passes the status handler as it is: no await for the usual case.
-      if (reply.statusCode !== 200 && reply.statusCode !== 201) {
-        const failed = await status(reply);
-        if (failed) return failed;
-      }
+      if (!isSuccessStatus(reply.statusCode)) return await status(reply);
       const body = plainCollectedBody(reply) ?? (await readReply(reply));
       let data: Record<string, unknown> | null;
       try {

@@ -43,7 +43,7 @@ export function plainCollectedBody(reply: BackendReply): Buffer | undefined {
   const got = reply.collected;
   if (got === undefined || got.failure || got.tooLarge || got.size > MAX_BACKEND_BODY) return undefined;
   if (reply.gunzip || reply.headers['Content-Encoding'] !== undefined) return undefined;
-  return got.chunks.length === 1 ? got.chunks[0]! : Buffer.concat(got.chunks, got.size);
+  return collectedBody(got, MAX_BACKEND_BODY);
 }
 
 function collectedBody(got: Collected, limit: number): Buffer {

@@ -7,11 +7,16 @@ import { emptyHeaders, type ProxyResponse } from './types.js';
 
 /**
  * What a backend status means (lura `transport/http/client/status.go`, behaviour §2.7): only
- * 200 and 201 succeed; `return_error_details` turns a failure into incomplete data
- * `error_<name>`; `return_error_code` makes the failure carry the backend status and body.
- * Returns undefined when the reply is a success to decode.
+ * 200 and 201 succeed ({@link isSuccessStatus}: the reply is decoded, the handler never runs);
+ * for any other status, `return_error_details` turns the failure into incomplete data
+ * `error_<name>`, `return_error_code` makes it carry the backend status and body, and by default
+ * it is an `invalid status code` error.
  */
-export type StatusHandler = (reply: BackendReply) => Promise<ProxyResponse | undefined>;
+export type StatusHandler = (reply: BackendReply) => Promise<ProxyResponse>;
+
+export function isSuccessStatus(status: number): boolean {
+  return status === 200 || status === 201;
+}
 
 export function createStatusHandler(
   backend: ResolvedBackend,
@@ -31,7 +36,6 @@ export function createStatusHandler(
   if (backend.returnErrorDetails !== '') {
     const key = `error_${backend.returnErrorDetails}`;
     return async (reply) => {
-      if (reply.statusCode === 200 || reply.statusCode === 201) return undefined;
       const body = (await readReply(reply)).toString('utf8');
       const detail: Record<string, unknown> = goStruct({ http_status_code: reply.statusCode });
       if (body !== '') detail['http_body'] = body;
@@ -46,7 +50,6 @@ export function createStatusHandler(
   }
   if (backend.returnErrorCode) {
     return async (reply) => {
-      if (reply.statusCode === 200 || reply.statusCode === 201) return undefined;
       const body = (await readReply(reply)).toString('utf8');
       throw new GatewayError('KC_BACKEND_STATUS', body, {
         status: reply.statusCode,
@@ -57,7 +60,6 @@ export function createStatusHandler(
     };
   }
   return async (reply) => {
-    if (reply.statusCode === 200 || reply.statusCode === 201) return undefined;
     discard(reply);
     throw invalid(reply);
   };
