@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { replyWith } from '../proxy/backend-call.js';
 import type { CancelSignal } from '../proxy/cancel.js';
 import type { BackendTransport } from '../proxy/deps.js';
 import { networkError } from '../proxy/errors.js';
@@ -99,7 +100,7 @@ export function faultTransport(faults: FaultOptions): BackendTransport {
       const reply = await next(call);
       if (!delay) return reply;
       const note = (reply as { note?: string }).note;
-      return { ...reply, body: reply.body, note: note ? `${delay}; ${note}` : delay };
+      return replyWith(reply, { note: note ? `${delay}; ${note}` : delay });
     }
     const note = delay ? `${delay}; ` : '';
     if (faults.reset) {

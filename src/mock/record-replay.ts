@@ -1,7 +1,7 @@
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { GatewayError } from '../errors.js';
-import type { BackendCall, BackendReply } from '../proxy/backend-call.js';
+import { replyWith, type BackendCall, type BackendReply } from '../proxy/backend-call.js';
 import { bufferBody } from '../proxy/body.js';
 import type { BackendTransport, TransportReply } from '../proxy/deps.js';
 import { toError } from '../proxy/errors.js';
@@ -79,7 +79,7 @@ async function capture(
     };
   }
   if (!reply.gunzip && headers['Content-Encoding'] !== undefined) {
-    return { ...reply, body: reply.body, note: 'not recorded: the body is encoded for the client' };
+    return replyWith(reply, { note: 'not recorded: the body is encoded for the client' });
   }
   const source = reply.gunzip ? pipeline(reply.body, createGunzip(), () => {}) : reply.body;
   const tee = new PassThrough();
@@ -127,7 +127,7 @@ function replayOnly(store: RecordingStore, fallthrough: boolean): BackendTranspo
     if (rec) return { ...fromRecording(rec, call), source: 'replay', file: store.display(key) };
     if (!fallthrough) return missing(store, key);
     const reply = await next(call);
-    return { ...reply, body: reply.body, note: `no recording (${store.display(key)}): live call` };
+    return replyWith(reply, { note: `no recording (${store.display(key)}): live call` });
   };
 }
 

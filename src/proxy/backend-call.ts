@@ -276,10 +276,10 @@ async function collectOnce(
 }
 
 /**
- * A collected answer. `body` is an accessor: a copy made with spread must name it
- * (`{ ...reply, body: reply.body }`). Only a caller that wants a stream after all (a recording, a plugin) pays
+ * A collected answer. Only a caller that wants a stream after all (a recording, a plugin) pays
  * for one: `body` is made on first read (a class, not an object literal with a getter, which V8
- * builds in dictionary mode on every call).
+ * builds in dictionary mode on every call). `body` is an accessor, so a copy is made with
+ * {@link replyWith}, not a bare spread.
  */
 class CollectedReply implements BackendReply {
   readonly statusCode: number;
@@ -298,6 +298,11 @@ class CollectedReply implements BackendReply {
   get body(): Readable {
     return (this.stream ??= Readable.from(this.collected.chunks));
   }
+}
+
+/** A copy of `reply` with `fields` changed; `body` named, as spread skips an accessor. */
+export function replyWith<R extends BackendReply, F extends object>(reply: R, fields: F): R & F {
+  return { ...reply, body: reply.body, ...fields };
 }
 
 function collectedReply(got: Collected, url: string, askedGzip: boolean): BackendReply {
