@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { writeGatewayConfigs } from './lib/configs.js';
 import { cpuTimeMs } from './lib/cpu.js';
 import { load } from './lib/load.js';
-import { spawnServer, type RunningServer } from './lib/process.js';
-import { startServer, type ServerContext, type ServerKind } from './lib/servers.js';
+import type { RunningServer } from './lib/process.js';
+import { startBackend, startServer, type ServerContext, type ServerKind } from './lib/servers.js';
 
 /**
  * The gateway beside its floor, with the machine's drift taken out: both servers run at once and
@@ -33,10 +33,7 @@ const seconds = Math.max(1, Number(values.seconds));
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'kc-pair-'));
-const backend = await spawnServer(process.execPath, ['--import', 'tsx', join(root, 'bench', 'targets', 'backend.ts')], {
-  cwd: root,
-  logFile: join(dir, 'backend.log'),
-});
+const backend = await startBackend(root, dir);
 const ctx: ServerContext = { root, dir, backendUrl: backend.url, configs: writeGatewayConfigs(dir, backend.url) };
 
 interface Side {

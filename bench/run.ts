@@ -6,11 +6,10 @@ import { parseArgs } from 'node:util';
 import { writeGatewayConfigs } from './lib/configs.js';
 import type { LoadOptions } from './lib/load.js';
 import { performanceDoc, readmeWithTable } from './lib/performance-doc.js';
-import { spawnServer } from './lib/process.js';
 import { addRatios, evaluateTargets, machine, markdown, type ScenarioOutcome } from './lib/report.js';
 import { combineRounds, runScenario, slug } from './lib/run-scenario.js';
 import { SCENARIOS } from './lib/scenarios.js';
-import type { ServerContext } from './lib/servers.js';
+import { startBackend, type ServerContext } from './lib/servers.js';
 import { corpusConfig, measureStartup, type StartupResult } from './lib/startup.js';
 
 const USAGE = `npm run bench -- [options]
@@ -68,10 +67,7 @@ const dir = mkdtempSync(join(tmpdir(), 'kc-bench-'));
 const m = machine();
 const selected = SCENARIOS.filter((s) => !values.only || values.only.some((o) => s.name.includes(o)));
 
-const backend = await spawnServer(process.execPath, ['--import', 'tsx', join(root, 'bench', 'targets', 'backend.ts')], {
-  cwd: root,
-  logFile: join(dir, 'backend.log'),
-});
+const backend = await startBackend(root, dir);
 const ctx: ServerContext = {
   root,
   dir,

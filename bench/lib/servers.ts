@@ -43,6 +43,14 @@ export function unavailable(kind: ServerKind, root: string): string | undefined 
   return undefined;
 }
 
+/** The shared keep-alive backend (`bench/targets/backend.ts`) in its own process, logging into `dir`. */
+export function startBackend(root: string, dir: string): Promise<RunningServer> {
+  return spawnServer(process.execPath, ['--import', 'tsx', join(root, 'bench', 'targets', 'backend.ts')], {
+    cwd: root,
+    logFile: join(dir, 'backend.log'),
+  });
+}
+
 /** Start one server in its own process; `label` names its log file. */
 export async function startServer(kind: ServerKind, ctx: ServerContext, label: string): Promise<RunningServer> {
   const logFile = join(ctx.dir, `${label}.log`);
