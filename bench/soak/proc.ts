@@ -5,7 +5,7 @@ import { cliCommand } from '../lib/startup.js';
 
 /**
  * The gateway as users run it (`krakend-connect run`, plain JS: the built bin, or the sources
- * compiled by tsc when dist/ is stale) in a child process, read from outside through /proc so
+ * bundled the same way when dist/ is stale) in a child process, read from outside through /proc so
  * the figures are the gateway's alone: resident memory and open file descriptors (sockets,
  * pipes, watched files).
  */
