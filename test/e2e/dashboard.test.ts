@@ -10,20 +10,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import connect from 'connect';
 import { createGateway, type Gateway } from 'krakend-connect';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startBackends } from '../../examples/backends/server.mjs';
 import { request } from '../helpers/http.js';
-import {
-  QUICKSTART,
-  quickstartConfig,
-  ROOT,
-  tempConfig,
-  type TempConfig,
-} from './support/config.js';
+import { launchChromium, RESULTS, SKIP_BROWSER as SKIP } from './support/browser.js';
+import { QUICKSTART, quickstartConfig, tempConfig, type TempConfig } from './support/config.js';
 
-const SKIP = process.env.KRAKEND_CONNECT_SKIP_BROWSER === '1';
-const RESULTS = join(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Routes table rows as the page shows them: method, endpoint, backends text. */
 const ROUTE_ROWS = `[...document.querySelectorAll('#routes tbody tr')].map((tr) => ({
@@ -59,18 +51,7 @@ describe('dashboard in Chromium', { skip: SKIP && 'KRAKEND_CONNECT_SKIP_BROWSER=
     server = createServer(app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
   });

@@ -8,14 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { krakend } from 'krakend-connect/vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { startBackends } from '../../examples/backends/server.mjs';
+import { launchChromium, RESULTS, SKIP_BROWSER as SKIP } from './support/browser.js';
 import { quickstartConfig, ROOT, tempConfig, type TempConfig, viteCacheDir } from './support/config.js';
-
-const SKIP = process.env.KRAKEND_CONNECT_SKIP_BROWSER === '1';
-const RESULTS = join(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * What the overlay's shadow DOM shows, or null when there is no overlay. A string, so the test
@@ -64,18 +61,7 @@ describe('Vite dev server in Chromium', { skip: SKIP && 'KRAKEND_CONNECT_SKIP_BR
     });
     await server.listen();
     url = `http://127.0.0.1:${(server.httpServer!.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('console', (m) => consoleLines.push(m.text()));
   });
