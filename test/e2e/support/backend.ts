@@ -63,20 +63,28 @@ export async function startHostBackend(): Promise<HostBackend> {
     });
   });
   const close = backend.close;
-  return Object.assign(backend, {
-    sseClosed(n: number) {
-      const s = slot(n);
-      return s.time !== undefined
-        ? Promise.resolve(s.time)
-        : new Promise<number>((resolve) => s.waiters.push(resolve));
+  // Not Object.assign: it would copy `sseCount`'s value once (0) instead of the getter, and every
+  // later `sseClosed(sseCount)` would wait on the first stream's close, long resolved.
+  return Object.defineProperties(backend, {
+    sseClosed: {
+      value(n: number) {
+        const s = slot(n);
+        return s.time !== undefined
+          ? Promise.resolve(s.time)
+          : new Promise<number>((resolve) => s.waiters.push(resolve));
+      },
     },
-    get sseCount() {
-      return closes.length;
+    sseCount: {
+      get() {
+        return closes.length;
+      },
     },
-    async close() {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      await close();
+    close: {
+      async value() {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        await close();
+      },
     },
-  });
+  }) as HostBackend;
 }
