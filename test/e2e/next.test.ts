@@ -8,7 +8,7 @@ import { request } from '../helpers/http.js';
 import { startHostBackend, type HostBackend } from './support/backend.js';
 import { hostConfig, ROOT, tempConfig, type TempConfig } from './support/config.js';
 import { freePort, runProcess, startProcess, type Running } from './support/process.js';
-import { expectedEcho, readSse, within, wsRoundTrip } from './support/streams.js';
+import { expectedEcho, readSse, sseThenClose, wsRoundTrip } from './support/streams.js';
 
 const APP = join(ROOT, 'examples/next-app');
 const NEXT = join(ROOT, 'node_modules/next/dist/bin/next');
@@ -76,13 +76,9 @@ function routerTests(base: () => string) {
 
   for (const prefix of ['/api', '/app-api']) {
     test(`SSE through ${prefix} streams before the backend finishes; closing aborts it`, async () => {
-      const n = backend.sseCount;
-      const sse = await readSse(`${base()}${prefix}/sse`);
+      const sse = await sseThenClose(`${base()}${prefix}/sse`, backend);
       assert.equal(sse.status, 200);
       assert.match(String(sse.headers['content-type']), /^text\/event-stream/);
-      assert.deepEqual(sse.events, ['one', 'two']);
-      sse.close();
-      await within(backend.sseClosed(n), 1000, 'backend saw the close');
     });
   }
 }
@@ -174,11 +170,7 @@ describe('next build, then next start and the custom server', () => {
     test('serves gateway endpoints under /gw and streams SSE', async () => {
       const res = await request(`${customUrl}/gw/users/4`);
       assert.deepEqual(JSON.parse(res.body), { id: '4', name: 'User 4' });
-      const n = backend.sseCount;
-      const sse = await readSse(`${customUrl}/gw/sse`);
-      assert.deepEqual(sse.events, ['one', 'two']);
-      sse.close();
-      await within(backend.sseClosed(n), 1000, 'backend saw the close');
+      await sseThenClose(`${customUrl}/gw/sse`, backend);
     });
 
     test('what the gateway does not serve under /gw, and everything else, is Next', async () => {

@@ -14,7 +14,7 @@ import { WebSocket } from 'ws';
 import { request } from '../helpers/http.js';
 import { startHostBackend, type HostBackend } from './support/backend.js';
 import { hostConfig, ROOT, tempConfig, type TempConfig, viteCacheDir } from './support/config.js';
-import { expectedEcho, readSse, within, wsRoundTrip } from './support/streams.js';
+import { expectedEcho, sseThenClose, within, wsRoundTrip } from './support/streams.js';
 
 const APP = `${ROOT}/examples/vite-app`;
 
@@ -136,11 +136,7 @@ describe('Vite dev server', () => {
   });
 
   test('SSE streams before the backend finishes; closing the client aborts the backend', async () => {
-    const n = backend.sseCount;
-    const sse = await readSse(`${url}/sse`);
-    assert.deepEqual(sse.events, ['one', 'two']);
-    sse.close();
-    await within(backend.sseClosed(n), 1000, 'backend saw the close');
+    await sseThenClose(`${url}/sse`, backend);
   });
 
   test('a broken config shows in the overlay with file, line and column; the next good save clears it', async () => {

@@ -11,7 +11,7 @@ import { build, preview, type PreviewServer } from 'vite';
 import { request } from '../helpers/http.js';
 import { startHostBackend, type HostBackend } from './support/backend.js';
 import { hostConfig, ROOT, tempConfig, type TempConfig, viteCacheDir } from './support/config.js';
-import { expectedEcho, readSse, within, wsRoundTrip } from './support/streams.js';
+import { expectedEcho, sseThenClose, wsRoundTrip } from './support/streams.js';
 
 const APP = join(ROOT, 'examples/vite-app');
 
@@ -77,11 +77,7 @@ describe('vite preview', () => {
   });
 
   test('SSE streams before the backend finishes; closing the client aborts the backend', async () => {
-    const n = backend.sseCount;
-    const sse = await readSse(`${url}/sse`);
-    assert.deepEqual(sse.events, ['one', 'two']);
-    sse.close();
-    await within(backend.sseClosed(n), 1000, 'backend saw the close');
+    await sseThenClose(`${url}/sse`, backend);
   });
 
   test('closing the preview server closes the gateway', async () => {

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
+import type { HostBackend } from './backend.js';
 
 export interface SseRead {
   status: number;
@@ -117,4 +119,20 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
       timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
     }),
   ]);
+}
+
+/**
+ * A host's SSE check: `url` streams the backend's first two events before the backend finishes,
+ * and closing the client makes the backend see its own stream close, after the client's and
+ * within 1 s.
+ */
+export async function sseThenClose(url: string, backend: HostBackend): Promise<SseRead> {
+  const n = backend.sseCount;
+  const sse = await readSse(url);
+  assert.deepEqual(sse.events, ['one', 'two']);
+  const closedAt = Date.now();
+  sse.close();
+  const seen = await within(backend.sseClosed(n), 1000, 'backend saw the close');
+  assert.ok(seen >= closedAt);
+  return sse;
 }
