@@ -13,6 +13,7 @@ import type { Gateway } from 'krakend-connect';
 import { createServer, type Plugin, type ViteDevServer } from 'vite';
 import { WebSocket } from 'ws';
 import { request } from '../helpers/http.js';
+import { settle } from '../helpers/time.js';
 import { startHostBackend, type HostBackend } from './support/backend.js';
 import { hostConfig, ROOT } from './support/config.js';
 
@@ -37,15 +38,6 @@ const BROKEN_PLUGIN = `export const HandlerRegisterer = {
   },
 };
 `;
-
-/** Polls `check` every 20 ms until it holds (bounded). */
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('a Vite project with its own vite.config.mjs', () => {
   let backend: HostBackend;
@@ -113,10 +105,10 @@ export default { plugins: [plugin], logLevel: 'silent', clearScreen: false };
       const before = plugins().length;
       const old = open()[0]!;
       appendFileSync(join(root, 'vite.config.mjs'), `// edit ${i}\n`);
-      await until(() => plugins().length === before + 1, 15_000, `restart ${i}`);
-      await until(() => open().length === 1 && open()[0] !== old, 15_000, `one gateway after ${i}`);
+      await settle(() => plugins().length === before + 1, 15_000, `restart ${i}`);
+      await settle(() => open().length === 1 && open()[0] !== old, 15_000, `one gateway after ${i}`);
       assert.equal((await old.reload()).ok, false, 'the old gateway is closed');
-      await until(() => server.httpServer?.listening === true, 15_000, 'listening again');
+      await settle(() => server.httpServer?.listening === true, 15_000, 'listening again');
       const res = await request(`${url()}/users/${i}`);
       assert.equal(res.status, 200);
     }
@@ -128,9 +120,9 @@ export default { plugins: [plugin], logLevel: 'silent', clearScreen: false };
       [];
     ws.on('message', (data) => messages.push(JSON.parse(String(data))));
     try {
-      await until(() => messages.some((m) => m.type === 'connected'), 5000, 'HMR connected');
+      await settle(() => messages.some((m) => m.type === 'connected'), 5000, 'HMR connected');
       writeFileSync(join(root, 'plugins/hello.mjs'), BROKEN_PLUGIN);
-      await until(() => messages.some((m) => m.type === 'error'), 10_000, 'overlay error');
+      await settle(() => messages.some((m) => m.type === 'error'), 10_000, 'overlay error');
       const error = messages.find((m) => m.type === 'error')!.err!;
       assert.equal(error.plugin, 'krakend-connect');
       assert.deepEqual(error.loc, { file: join(root, 'plugins/hello.mjs'), line: 4, column: 49 });
@@ -140,7 +132,7 @@ export default { plugins: [plugin], logLevel: 'silent', clearScreen: false };
         join(root, 'plugins/hello.mjs'),
         GOOD_PLUGIN.replace('hello from', 'hi again from'),
       );
-      await until(() => messages.some((m) => m.type === 'full-reload'), 10_000, 'full reload');
+      await settle(() => messages.some((m) => m.type === 'full-reload'), 10_000, 'full reload');
       assert.equal((await request(`${url()}/hello`)).body, 'hi again from a plugin');
     } finally {
       ws.close();

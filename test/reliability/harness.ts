@@ -12,6 +12,7 @@ import {
 import { createGateway, type Gateway } from '../../src/index.js';
 import { request } from '../helpers/http.js';
 import { logSink, type LogLine } from '../helpers/log.js';
+import { settle, within } from '../helpers/time.js';
 
 /**
  * Shared pieces of the reliability suite (reliability.md §6): the gateway standalone on the same
@@ -19,25 +20,8 @@ import { logSink, type LogLine } from '../helpers/log.js';
  * the checks every row ends with: nothing crashed, `/__health` still answers, no socket left.
  */
 
-/** Rejects after `ms`: a liveness bound, never a timing assertion (DECISIONS.md 22). */
-export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_r, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
-    }),
-  ]);
-}
-
-/** Polls `check` until it holds (bounded); for counts that settle after a close. */
-export async function settle(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Liveness bounds (DECISIONS.md 22); `settle` for counts that settle after a close. */
+export { settle, within };
 
 /** A krakend.json object (version 3) around `endpoints`. */
 export function krakend(

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
+import { within } from '../../helpers/time.js';
 import type { HostBackend } from './backend.js';
+
+export { within };
 
 export interface SseRead {
   status: number;
@@ -110,16 +113,6 @@ export function expectedEcho(count = 1000): { texts: string[]; binaries: Buffer[
   };
 }
 
-/** Resolves `promise`, or rejects after `ms` with `what`. */
-export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 /**
  * A host's SSE check: `url` streams the backend's first two events before the backend finishes,

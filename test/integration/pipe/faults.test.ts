@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startBackend, type TestBackend } from '../../helpers/backend.js';
 import { rawRequest, request } from '../../helpers/http.js';
+import { within } from '../../helpers/time.js';
 import { endpoint } from '../../unit/proxy/fixtures.js';
 import { servePipe, type PipeServer } from './harness.js';
 
@@ -39,17 +40,6 @@ async function rawBackend(reply: (socket: Socket) => void): Promise<RawBackend> 
         server.close(() => r());
       }),
   };
-}
-
-/** Resolves when `emitter` fires `event`, or rejects after `ms` (a liveness bound, not a timing check). */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_r, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-    }),
-  ]);
 }
 
 describe('reliability.md §1 faults', () => {

@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { after, before, describe, it } from 'node:test';
 import { startBackend, type TestBackend } from '../../helpers/backend.js';
 import { request } from '../../helpers/http.js';
+import { within } from '../../helpers/time.js';
 import { endpoint } from '../../unit/proxy/fixtures.js';
 import { servePipe, type PipeServer } from './harness.js';
 
@@ -12,16 +13,6 @@ import { servePipe, type PipeServer } from './harness.js';
  * still writing, a client that leaves closes the backend, uploads and downloads stream, and the
  * endpoint timeout bounds only the wait for the response headers (DECISIONS.md 16).
  */
-function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_r, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms);
-    }),
-  ]);
-}
-
 describe('streaming through no-op', () => {
   let sse: TestBackend;
   let sink: TestBackend;
@@ -132,7 +123,7 @@ describe('streaming through no-op', () => {
   it('SSE: the first event reaches the client before the backend finishes', async () => {
     const events: string[] = [];
     let sawFirstBeforeDone = false;
-    await bounded(
+    await within(
       new Promise<void>((resolve, reject) => {
         const req = httpRequest(`${gw.url}/events`, { agent: false }, (res) => {
           assert.equal(res.headers['content-type'], 'text/event-stream');
@@ -161,7 +152,7 @@ describe('streaming through no-op', () => {
     backendClosed = new Promise<void>((r) => {
       onBackendClose = r;
     });
-    await bounded(
+    await within(
       new Promise<void>((resolve, reject) => {
         const req = httpRequest(`${gw.url}/forever`, { agent: false }, (res) => {
           res.once('data', () => {
@@ -177,7 +168,7 @@ describe('streaming through no-op', () => {
       3000,
       'the first event',
     );
-    await bounded(backendClosed, 1000, 'the backend close');
+    await within(backendClosed, 1000, 'the backend close');
   });
 
   it('the endpoint timeout covers the headers only: a body longer than it streams whole', async () => {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
 import { rawRequest } from '../../helpers/http.js';
+import { within } from '../../helpers/time.js';
 import { endpoint } from '../../unit/proxy/fixtures.js';
 import { servePipe, type PipeServer } from './harness.js';
 
@@ -13,16 +14,6 @@ import { servePipe, type PipeServer } from './harness.js';
  * WebSocket headers and `Origin` whatever `input_headers` says; messages flow both ways; either
  * side closing closes the other; an upgrade to a decoding endpoint is refused with 426.
  */
-function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_r, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms);
-    }),
-  ]);
-}
-
 describe('WebSocket through a no-op endpoint', () => {
   const server = createServer((_req, res) => {
     res.statusCode = 400;
@@ -68,12 +59,12 @@ describe('WebSocket through a no-op endpoint', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/ws/lobby`, {
       origin: 'http://app.example',
     });
-    await bounded(once(ws, 'open'), 2000, 'open');
+    await within(once(ws, 'open'), 2000, 'open');
     ws.send('hello');
-    const [reply] = (await bounded(once(ws, 'message'), 2000, 'a reply')) as [Buffer];
+    const [reply] = (await within(once(ws, 'message'), 2000, 'a reply')) as [Buffer];
     assert.equal(reply.toString(), 'echo: hello');
     ws.send(Buffer.from([1, 2, 3]), { binary: true });
-    const [bin] = (await bounded(once(ws, 'message'), 2000, 'a binary reply')) as [Buffer];
+    const [bin] = (await within(once(ws, 'message'), 2000, 'a binary reply')) as [Buffer];
     assert.deepEqual([...bin], [1, 2, 3]);
     assert.equal(handshake?.url, '/rooms/lobby');
     assert.equal(handshake?.headers.origin, 'http://app.example');
@@ -83,21 +74,21 @@ describe('WebSocket through a no-op endpoint', () => {
       notifyClosed = r;
     });
     ws.close();
-    await bounded(backendClosed, 1000, 'the backend close');
+    await within(backendClosed, 1000, 'the backend close');
   });
 
   it('a client that vanishes closes the backend socket', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/ws/other`);
-    await bounded(once(ws, 'open'), 2000, 'open');
+    await within(once(ws, 'open'), 2000, 'open');
     backendClosed = new Promise<void>((r) => {
       notifyClosed = r;
     });
     ws.terminate();
-    await bounded(backendClosed, 1000, 'the backend close');
+    await within(backendClosed, 1000, 'the backend close');
   });
 
   it('an upgrade to a non-no-op endpoint is answered 426 at once', async () => {
-    const r = await bounded(
+    const r = await within(
       rawRequest(
         gw.port,
         'GET /json HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
