@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import connect from 'connect';
 import { once } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   answerClientError,
   createCliServer,
@@ -12,6 +12,7 @@ import {
 import { createGateway, type Gateway } from '../../src/index.js';
 import { request } from '../helpers/http.js';
 import { logSink, type LogLine } from '../helpers/log.js';
+import { tcpBackend, type TcpBackend } from '../helpers/tcp-backend.js';
 import { settle, within } from '../helpers/time.js';
 
 /**
@@ -22,6 +23,8 @@ import { settle, within } from '../helpers/time.js';
 
 /** Liveness bounds (DECISIONS.md 22); `settle` for counts that settle after a close. */
 export { settle, within };
+/** Raw TCP backends: faults a real HTTP server never makes. */
+export { tcpBackend, type TcpBackend };
 
 /** A krakend.json object (version 3) around `endpoints`. */
 export function krakend(
@@ -101,47 +104,6 @@ export async function assertHealthy(url: string): Promise<void> {
   const r = await within(request(`${url}/__health`), 3000, '/__health');
   assert.equal(r.status, 200);
   assert.match(r.body, /"status":"ok"/);
-}
-
-export interface TcpBackend {
-  port: number;
-  url: string;
-  /** Connections accepted so far. */
-  readonly accepted: number;
-  /** Connections still open. */
-  readonly open: number;
-  close(): Promise<void>;
-}
-
-/** A raw TCP backend: `onSocket` decides every byte (faults a real HTTP server never makes). */
-export async function tcpBackend(onSocket: (socket: Socket) => void): Promise<TcpBackend> {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
-  const server = createNetServer((socket) => {
-    accepted++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    onSocket(socket);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    get accepted() {
-      return accepted;
-    },
-    get open() {
-      return sockets.size;
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
 }
 
 /** Answers each request on a socket with `reply` once its head has arrived. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startBackend, type TestBackend } from '../../helpers/backend.js';
 import { rawRequest, request } from '../../helpers/http.js';
+import { tcpBackend, type TcpBackend } from '../../helpers/tcp-backend.js';
 import { within } from '../../helpers/time.js';
 import { endpoint } from '../../unit/proxy/fixtures.js';
 import { servePipe, type PipeServer } from './harness.js';
@@ -13,33 +14,10 @@ import { servePipe, type PipeServer } from './harness.js';
  * reliability.md §1: the faults that crash or hang a naive Node proxy, each proven answered and
  * survived, on the no-op hot path and on the decoding pipe. DECISIONS.md 12: faults are 500.
  */
-interface RawBackend {
-  port: number;
-  url: string;
-  close(): Promise<void>;
-}
 
-/** A backend that writes exactly `reply(socket)` bytes for every connection. */
-async function rawBackend(reply: (socket: Socket) => void): Promise<RawBackend> {
-  const sockets = new Set<Socket>();
-  const server: NetServer = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    socket.once('data', () => reply(socket));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
+/** A backend that writes exactly `reply(socket)` bytes once a request arrives on a connection. */
+function rawBackend(reply: (socket: Socket) => void): Promise<TcpBackend> {
+  return tcpBackend((socket) => socket.once('data', () => reply(socket)));
 }
 
 describe('reliability.md §1 faults', () => {
@@ -47,10 +25,10 @@ describe('reliability.md §1 faults', () => {
   let slow: TestBackend;
   let slowClosed: Promise<void>;
   let notifySlowClosed: () => void = () => {};
-  let trailerCl: RawBackend;
-  let trailerChunked: RawBackend;
-  let reset: RawBackend;
-  let hop: RawBackend;
+  let trailerCl: TcpBackend;
+  let trailerChunked: TcpBackend;
+  let reset: TcpBackend;
+  let hop: TcpBackend;
   let flakyServer: NetServer;
   let armed = false;
   let gw: PipeServer;
