@@ -23,6 +23,19 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+/** The app's own error handler: answers what reached `next(err)` as JSON, keeping it in `seen`. */
+function expressErrors(seen: unknown[] = []) {
+  return (
+    err: Error & { status?: number; code?: string },
+    _req: Request,
+    res: Response,
+    _next: NextFunction,
+  ): void => {
+    seen.push(err);
+    res.status(err.status ?? 500).json({ handledBy: 'express', code: err.code });
+  };
+}
+
 describe('Express', () => {
   let backend: HostBackend;
   let config: TempConfig;
@@ -41,17 +54,7 @@ describe('Express', () => {
     app.use('/api', gateway);
     app.get('/api/express-only', (_req, res) => void res.send('an Express route under /api'));
     app.get('/hello', (_req, res) => void res.send('hello from Express'));
-    app.use(
-      (
-        err: Error & { status?: number; code?: string },
-        _req: Request,
-        res: Response,
-        _next: NextFunction,
-      ) => {
-        errors.push(err);
-        res.status(err.status ?? 500).json({ handledBy: 'express', code: err.code });
-      },
-    );
+    app.use(expressErrors(errors));
     ({ server, url } = await listen(app));
     gateway.attach(server, { path: '/api' });
     await gateway.ready;
@@ -136,16 +139,7 @@ describe('Express', () => {
     await assert.rejects(failing.ready, /invalid character/);
     const app = express();
     app.use(failing);
-    app.use(
-      (
-        err: Error & { status?: number; code?: string },
-        _req: Request,
-        res: Response,
-        _next: NextFunction,
-      ) => {
-        res.status(err.status ?? 500).json({ handledBy: 'express', code: err.code });
-      },
-    );
+    app.use(expressErrors());
     const host = await listen(app);
     try {
       const res = await request(`${host.url}/anything`);

@@ -19,6 +19,16 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** `node args…` in its own process group, output piped, Next's telemetry off. */
+function spawnNode(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  return spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+}
+
 /**
  * Starts `node args…` in its own process group and resolves once its output matches `ready`
  * (bounded by `ms`); rejects with the output if it exits or times out first.
@@ -27,12 +37,7 @@ export function startProcess(
   args: string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; ready: RegExp; ms?: number },
 ): Promise<Running> {
-  const child = spawn(process.execPath, args, {
-    cwd: options.cwd,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawnNode(args, options);
   let out = '';
   const running: Running = {
     child,
@@ -53,8 +58,8 @@ export function startProcess(
         resolve(running);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`exited ${code} before ready: node ${args.join(' ')}\n${out}`));
@@ -68,12 +73,7 @@ export function runProcess(
   options: { cwd: string; env?: NodeJS.ProcessEnv; ms?: number },
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: options.cwd,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    const child = spawnNode(args, options);
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));
