@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Level, type Logger, type LevelWithSilent } from 'pino';
 import type PinoPretty from 'pino-pretty';
+import { LineBatch } from './log-batch.js';
 
 /**
  * pino-pretty is loaded only when output is pretty (a terminal): importing it costs ~50 ms of
@@ -75,8 +76,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   }
   // Piped or file output: lines are written in ~4 KB batches, and at least every 100 ms. One
   // write per line cost the no-op path ~10 µs of CPU per request (a thread-pool hop each,
-  // docs/performance.md); pino flushes what is buffered on exit, and `logger.flush()` on demand.
-  const destination = pino.destination({ sync: false, minLength: 4096, periodicFlush: 100 });
+  // docs/performance.md); what is gathered is written on exit, and `logger.flush()` on demand.
+  const destination = new LineBatch(pino.destination({ sync: false }));
   return withLineSink(pino(base, destination), destination, options.prefix);
 }
 
