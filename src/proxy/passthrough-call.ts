@@ -38,6 +38,8 @@ export interface CallShared {
   observeCalls: boolean;
   /** `Server-Timing` on the answer, from the request's call list. */
   serverTiming?: (calls: readonly BackendCallRecord[]) => string;
+  /** `X-Krakend`'s value (`Version 2.13.8`), on every answer. */
+  versionHeader: string;
 }
 
 const kCall = Symbol('krakend-connect.passthrough');
@@ -218,10 +220,8 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
     this.record(statusCode);
     try {
       // Before the backend's own headers, which may add more `Server-Timing` metrics.
-      if (this.s.serverTiming && this.calls) {
-        res.appendHeader('Server-Timing', this.s.serverTiming(this.calls));
-      }
-      writeRawHead(res, statusCode, head);
+      const timing = this.s.serverTiming && this.calls ? this.s.serverTiming(this.calls) : undefined;
+      writeRawHead(res, statusCode, head, this.s.versionHeader, timing);
     } catch (err) {
       this.fail(err);
       return false;
@@ -330,6 +330,8 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
       res.destroy();
       return;
     }
+    res.setHeader('X-Krakend', this.s.versionHeader);
+    res.setHeader('X-Krakend-Completed', 'false');
     if (this.s.staticOnError) {
       res.statusCode = 200;
       res.end();

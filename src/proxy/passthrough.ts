@@ -35,7 +35,6 @@ export interface PassthroughSpec {
 }
 
 interface Shared extends CallShared {
-  versionHeader: string;
   template: UrlTemplate;
   pick: HostPicker;
   read: ClientRequestReader;
@@ -71,8 +70,8 @@ export function createPassthroughHandler(
   return function passthroughHandler(req, res, params) {
     let call: PassthroughCall;
     try {
-      res.setHeader('X-Krakend', shared.versionHeader);
-      res.setHeader('X-Krakend-Completed', 'false');
+      // `X-Krakend` and `X-Krakend-Completed` go out with the answer's head (writeRawHead) or
+      // with a failure (PassthroughCall.fail), never set ahead: the head is then one array.
       const { headers: clientHeaders, query: clientQuery } = shared.read(req);
       const query = shared.backendQuery
         ? filterQuery(clientQuery, shared.backendQuery, false)
@@ -107,7 +106,11 @@ export function createPassthroughHandler(
     } catch (err) {
       const e = toError(err);
       deps.logger.error(`${shared.prefix} ${e.message}`);
-      if (!res.headersSent) res.statusCode = errorStatus(e);
+      if (!res.headersSent) {
+        res.statusCode = errorStatus(e);
+        res.setHeader('X-Krakend', shared.versionHeader);
+        res.setHeader('X-Krakend-Completed', 'false');
+      }
       res.end();
       return;
     }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { ServerResponse } from 'node:http';
 import { connectionListed, HOP_BY_HOP } from './headers.js';
 
 /**
@@ -38,16 +38,39 @@ export function scanRawHeaders(raw: readonly Buffer[], askedGzip: boolean): RawH
 }
 
 /**
- * Writes the status and the backend headers, minus hop-by-hop, `Trailer` and `Connection`-listed
+ * Writes the status, the gateway's own `X-Krakend`, `X-Krakend-Completed: false` and
+ * `Server-Timing`, then the backend headers, minus hop-by-hop, `Trailer` and `Connection`-listed
  * names (reliability.md §1.1, §1.5), minus the encoding and length of a body the gateway ungzips.
+ * The backend's lines are added, never replacing the gateway's (Go's `Header().Add`). When
+ * nothing set a header before (the usual no-op answer over HTTP/1.1), every line goes to
+ * `writeHead` as one array, which spares Node its per-response header map; otherwise they join
+ * the headers already set.
  */
-export function writeRawHead(res: ServerResponse, status: number, head: RawHead): void {
+export function writeRawHead(
+  res: ServerResponse,
+  status: number,
+  head: RawHead,
+  versionHeader: string,
+  serverTiming: string | undefined,
+): void {
+  let lines: string[] | undefined;
+  if (res instanceof ServerResponse && res.getHeaderNames().length === 0) {
+    lines = ['X-Krakend', versionHeader, 'X-Krakend-Completed', 'false'];
+    if (serverTiming !== undefined) lines.push('Server-Timing', serverTiming);
+  } else {
+    res.setHeader('X-Krakend', versionHeader);
+    res.setHeader('X-Krakend-Completed', 'false');
+    if (serverTiming !== undefined) res.appendHeader('Server-Timing', serverTiming);
+  }
   const listed = connectionListed(head.connection);
   for (let i = 0; i < head.names.length; i++) {
-    const lower = head.names[i]!.toLowerCase();
+    const name = head.names[i]!;
+    const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || listed?.has(lower)) continue;
     if (head.gzip && (lower === 'content-encoding' || lower === 'content-length')) continue;
-    res.appendHeader(head.names[i]!, head.values[i]!);
+    if (lines) lines.push(name, head.values[i]!);
+    else res.appendHeader(name, head.values[i]!);
   }
-  res.writeHead(status);
+  if (lines) res.writeHead(status, lines);
+  else res.writeHead(status);
 }
