@@ -78,14 +78,52 @@ function buildDenyTree(paths: readonly string[]): DenyTree {
   return root;
 }
 
-function denyDelete(tree: DenyTree, v: unknown): void {
-  if (!isMap(v)) return;
+/**
+ * lura's deny list (`proxy/formatter.go` blacklist) as a copy, like {@link allowPick}: `delete`
+ * would turn the body into a V8 dictionary that every later step (merge, encode) reads slowly.
+ * An object no denied key is in is returned as it is.
+ */
+function denyPick(tree: DenyTree, v: unknown): unknown {
+  if (!isMap(v)) return v;
+  let touched = false;
   for (const k in tree) {
-    if (!hasOwn(v, k)) continue;
-    const sub = tree[k];
-    if (sub === null) delete v[k];
-    else denyDelete(sub!, v[k]);
+    if (hasOwn(v, k)) {
+      touched = true;
+      break;
+    }
   }
+  if (!touched) return v;
+  const out: DataMap = {};
+  for (const k of Object.keys(v)) {
+    const sub = tree[k];
+    if (sub === null) continue;
+    setKey(out, k, sub === undefined ? v[k] : denyPick(sub, v[k]));
+  }
+  return out;
+}
+
+/** What a mapped-away key holds while the renames are worked out. */
+const GONE: unique symbol = Symbol('gone');
+
+/**
+ * lura's mapping, in config order: for each present `from`, `to` gets its value and then `from`
+ * is deleted (so mapping a key onto itself drops it, and chains see earlier renames). Worked out
+ * on the few keys involved, then one copy: no `delete` on the body (see {@link denyPick}).
+ */
+function renameKeys(mapping: readonly (readonly [string, string])[], d: DataMap): DataMap {
+  let changed: Map<string, unknown> | undefined;
+  for (const [from, to] of mapping) {
+    const v = changed?.has(from) ? changed.get(from) : hasOwn(d, from) ? d[from] : GONE;
+    if (v === GONE) continue;
+    changed ??= new Map();
+    changed.set(to, v);
+    changed.set(from, GONE);
+  }
+  if (changed === undefined) return d;
+  const out: DataMap = {};
+  for (const k of Object.keys(d)) if (!changed.has(k)) setKey(out, k, d[k]);
+  for (const [k, v] of changed) if (v !== GONE) setKey(out, k, v);
+  return out;
 }
 
 export function createFormatter(
@@ -109,15 +147,8 @@ export function createFormatter(
   return (data) => {
     let d = target ? extractTarget(target, data) : data;
     if (d !== null && allow) d = allowPick(allow, d) ?? {};
-    if (d !== null && deny) denyDelete(deny, d);
-    if (d !== null && mapping.length > 0) {
-      for (const [from, to] of mapping) {
-        if (!hasOwn(d, from)) continue;
-        const v = d[from];
-        setKey(d, to, v);
-        delete d[from]; // lura deletes after setting, so mapping a key onto itself drops it
-      }
-    }
+    if (d !== null && deny) d = denyPick(deny, d) as DataMap;
+    if (d !== null && mapping.length > 0) d = renameKeys(mapping, d);
     if (group) {
       const wrapped: DataMap = {};
       setKey(wrapped, group, d);
