@@ -1,6 +1,7 @@
 import { bufferBody } from './body.js';
 import { childSignal } from './deadline.js';
 import { deadlineExceeded, nullResult, toError } from './errors.js';
+import { copyParams } from './request.js';
 import type { Middleware, Proxy, ProxyResponse } from './types.js';
 
 /**
@@ -25,7 +26,7 @@ export function concurrentCalls(calls: number, timeoutMs: number): Middleware {
             else reject(lastErr ?? nullResult());
           };
           for (let i = 0; i < calls; i++) {
-            next(branch, { ...req, body, params: { ...req.params } }).then(
+            next(branch, { ...req, body, params: copyParams(req.params) }).then(
               (r) => {
                 if (r && r.isComplete) {
                   resolve(r);

@@ -2,6 +2,7 @@ import { bufferBody } from './body.js';
 import { isMap, setKey, type DataMap } from './data.js';
 import { childSignal } from './deadline.js';
 import { deadlineExceeded, MultiError, nullResult, toError } from './errors.js';
+import { copyParams } from './request.js';
 import { emptyHeaders, type Proxy, type ProxyRequest, type ProxyResponse } from './types.js';
 
 /**
@@ -18,7 +19,7 @@ export interface Part {
 /** Every backend gets its own copy: a buffered body and its own params. */
 export async function cloneFor(req: ProxyRequest): Promise<ProxyRequest> {
   const body = await bufferBody(req.body);
-  return { ...req, body, params: { ...req.params } };
+  return { ...req, body, params: copyParams(req.params) };
 }
 
 export class MergeAccumulator {
@@ -79,7 +80,7 @@ export function parallelMerge(stages: readonly Proxy[], timeoutMs: number): Prox
           try {
             const response = await stage(
               { signal: local.signal, calls: ctx.calls },
-              { ...base, params: { ...base.params } },
+              { ...base, params: copyParams(base.params) },
             );
             if (local.signal.aborted) {
               response?.io?.destroy();

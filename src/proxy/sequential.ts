@@ -3,6 +3,7 @@ import { isMap, type DataMap } from './data.js';
 import { childSignal } from './deadline.js';
 import { deadlineExceeded, nullResult, toError } from './errors.js';
 import { cloneFor, MergeAccumulator } from './merge.js';
+import { copyParams } from './request.js';
 import type { Proxy, ProxyResponse } from './types.js';
 
 /**
@@ -95,7 +96,7 @@ export function sequentialMerge(
         try {
           response = await stages[i]!(
             { signal: local.signal, calls: ctx.calls },
-            { ...request, params: { ...request.params } },
+            { ...request, params: copyParams(request.params) },
           );
           if (!response) error = nullResult();
           else if (local.signal.aborted) error = toError(local.signal.reason);

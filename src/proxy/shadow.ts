@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { cloneFor } from './merge.js';
+import { copyParams } from './request.js';
 import type { Middleware, Proxy } from './types.js';
 
 /**
@@ -17,7 +18,7 @@ export function shadowLayer(
       const copy = await cloneFor(req);
       for (const shadow of shadows) {
         const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
-        shadow({ signal }, { ...copy, params: { ...copy.params } }).then(
+        shadow({ signal }, { ...copy, params: copyParams(copy.params) }).then(
           (r) => r?.io?.destroy(),
           (err: Error) => logger.debug(`${prefix}[Shadow] ${err.message}`),
         );
