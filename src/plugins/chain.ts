@@ -55,6 +55,7 @@ export async function buildHandlerChain(
   if (names.length === 0) return inner;
   if (registry.handlers.size === 0) logger.debug(`${SERVER} No plugins registered for the module`);
   let current = safeInner(inner, logger);
+  let index = 0;
   for (const name of names) {
     const entry = registry.handlers.get(name);
     if (!entry) {
@@ -65,7 +66,7 @@ export async function buildHandlerChain(
       logger.error({ plugin: name }, `${SERVER} Wrong plugin handler type: ${name}`);
       continue;
     }
-    const layer = createLayer(current, { name, logger, deadlineMs, mapStack: registry.mapStack });
+    const layer = createLayer(current, index++, { name, logger, deadlineMs, mapStack: registry.mapStack });
     let handler: unknown;
     try {
       const ctx = registry.context(name);

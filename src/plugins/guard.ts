@@ -14,16 +14,19 @@ interface LayerState {
 type Expire = (req: IncomingMessage, res: ServerResponse, st: LayerState) => void;
 
 /**
- * The one deadline timer of a request, shared by its layers. At most one layer waits at a time
- * (entered, not yet past `next`, its response not started): an inner layer is entered only
+ * A request's plugin state, in one slot on its response: each layer's state (by the layer's
+ * place in the chain) and the one deadline timer the layers share. At most one layer waits at a
+ * time (entered, not yet past `next`, its response not started): an inner layer is entered only
  * through the outer one's `next`. So each layer re-arms the same timer on entry (`refresh()`, no
  * allocation) instead of arming its own, and the timer stops once no layer waits.
  */
 interface Deadline {
+  /** Each layer's state for this request, by its index in the chain. */
+  states: (LayerState | undefined)[];
   /** Undefined when not armed (fired or cleared). */
   timer: NodeJS.Timeout | undefined;
   ms: number;
-  req: IncomingMessage;
+  req: IncomingMessage | undefined;
   res: ServerResponse;
   /** The waiting layer's state, and its answer if it still waits at the deadline. */
   current: LayerState | undefined;
@@ -31,28 +34,35 @@ interface Deadline {
 }
 
 /**
- * Symbol-keyed slots on `res`, not WeakMaps: a WeakMap entry per request costs V8's scavenger an
- * ephemeron table of short-lived keys (src/internal/request-state.ts, docs/performance.md).
+ * One symbol-keyed slot on `res`, not a WeakMap: a WeakMap entry per request costs V8's scavenger
+ * an ephemeron table of short-lived keys (src/internal/request-state.ts, docs/performance.md).
+ * One slot for every layer, not one each: each property added to a response object grows its
+ * property store (a copy) and gives it another hidden class.
  */
-const kDeadline = Symbol('krakend-connect.plugin-deadline');
+const kDeadline = Symbol('krakend-connect.plugins');
 
-type WithSlots = ServerResponse & { [kDeadline]?: Deadline } & { [k: symbol]: unknown };
+type WithSlots = ServerResponse & { [kDeadline]?: Deadline };
+
+function stateOf(res: ServerResponse): Deadline {
+  const slots = res as WithSlots;
+  let d = slots[kDeadline];
+  if (d === undefined) {
+    d = { states: [], timer: undefined, ms: 0, req: undefined, res, current: undefined, expire: undefined };
+    slots[kDeadline] = d;
+  }
+  return d;
+}
 
 function onTimer(d: Deadline): void {
   const { current, expire } = d;
   d.timer = undefined;
   d.current = undefined;
   d.expire = undefined;
-  if (current && expire) expire(d.req, d.res, current);
+  if (current && expire && d.req) expire(d.req, d.res, current);
 }
 
-function arm(req: IncomingMessage, res: ServerResponse, st: LayerState, ms: number, expire: Expire) {
-  const slots = res as WithSlots;
-  let d = slots[kDeadline];
-  if (d === undefined) {
-    d = { timer: undefined, ms, req, res, current: undefined, expire: undefined };
-    slots[kDeadline] = d;
-  }
+function arm(d: Deadline, req: IncomingMessage, st: LayerState, ms: number, expire: Expire): void {
+  d.req = req;
   if (d.timer && d.ms === ms) {
     d.timer.refresh();
   } else {
@@ -101,10 +111,12 @@ export interface PluginLayer {
  * throw or a rejection answers 500 once; a plugin that neither calls `next` nor starts its
  * response within `deadlineMs` gets 504 (DECISIONS 16); a second `next` is ignored with a warning.
  */
-export function createLayer(downstream: NodeHandler, options: LayerOptions): PluginLayer {
+export function createLayer(
+  downstream: NodeHandler,
+  index: number,
+  options: LayerOptions,
+): PluginLayer {
   const { name, logger, deadlineMs } = options;
-  // This layer's per-request state, in its own slot on `res`.
-  const kState = Symbol(`krakend-connect.plugin:${name}`);
   const prefix = `[PLUGIN: ${name}]`;
 
   function onDeadline(req: IncomingMessage, res: ServerResponse, st: LayerState): void {
@@ -133,7 +145,7 @@ export function createLayer(downstream: NodeHandler, options: LayerOptions): Plu
   }
 
   function next(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
-    const st = (res as WithSlots)[kState] as LayerState | undefined;
+    const st = (res as WithSlots)[kDeadline]?.states[index];
     if (!st) return downstream(req, res);
     if (st.nextCalled) {
       const { method, path } = describeRequest(req);
@@ -161,17 +173,38 @@ export function createLayer(downstream: NodeHandler, options: LayerOptions): Plu
     return result;
   }
 
+  function settled(res: ServerResponse, st: LayerState): void {
+    if (res.headersSent || res.writableEnded) release(res, st);
+  }
+
+  /**
+   * Sync first: a handler that returns without a promise (or returns `next`'s, which is
+   * undefined when the rest of the chain is sync) costs no promise and no microtask here.
+   */
   function wrap(handler: PluginHandler): NodeHandler {
-    const layer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const layer = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
       const st: LayerState = { nextCalled: false, settled: false };
-      (res as WithSlots)[kState] = st;
-      arm(req, res, st, deadlineMs, onDeadline);
+      const d = stateOf(res);
+      d.states[index] = st;
+      arm(d, req, st, deadlineMs, onDeadline);
+      let result: unknown;
       try {
-        await handler(req, res);
+        result = handler(req, res);
       } catch (err) {
         fail(req, res, st, err);
+        settled(res, st);
+        return;
       }
-      if (res.headersSent || res.writableEnded) release(res, st);
+      if (isThenable(result)) {
+        return Promise.resolve(result).then(
+          () => settled(res, st),
+          (err: unknown) => {
+            fail(req, res, st, err);
+            settled(res, st);
+          },
+        );
+      }
+      settled(res, st);
     };
     Object.defineProperty(layer, 'name', { value: `plugin:${name}` });
     return layer;
@@ -182,16 +215,32 @@ export function createLayer(downstream: NodeHandler, options: LayerOptions): Plu
 
 /** The innermost `next`: the gateway core, made safe the same way (it should never throw). */
 export function safeInner(inner: NodeHandler, logger: Logger): NodeHandler {
-  return async function gatewayCore(req, res) {
+  function failed(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    const { method, path } = describeRequest(req);
+    logger.error(
+      { err, method, path },
+      `[PLUGIN: Server] the gateway failed on ${method} ${path}: ${errorMessage(err)}`,
+    );
+    answerError(res, 500, 'Internal Server Error');
+  }
+  return function gatewayCore(req, res) {
+    let result: unknown;
     try {
-      await inner(req, res);
+      result = inner(req, res);
     } catch (err) {
-      const { method, path } = describeRequest(req);
-      logger.error(
-        { err, method, path },
-        `[PLUGIN: Server] the gateway failed on ${method} ${path}: ${errorMessage(err)}`,
-      );
-      answerError(res, 500, 'Internal Server Error');
+      failed(req, res, err);
+      return;
+    }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(undefined, (err: unknown) => failed(req, res, err));
     }
   };
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
 }
