@@ -15,8 +15,9 @@ export interface BatchTarget {
  * Here a line is one array push; the batch is joined once.
  *
  * Order is kept (pino's lines and the access log's go through the same batch). `flush` and
- * `flushSync` hand the batch over first; on exit the batch is handed over before pino's own exit
- * hook writes sonic-boom's buffer synchronously.
+ * `flushSync` hand the batch over first, and so does process exit. The logger gives it a
+ * synchronous sonic-boom: an asynchronous one could still have a batch in flight at exit, which
+ * then landed after the lines written on the way out.
  */
 export class LineBatch implements DestinationStream {
   private lines: string[] = [];
@@ -69,9 +70,9 @@ function handOverLater(batch: LineBatch): void {
 }
 
 /**
- * One exit listener for every batch, put before pino's (registered when a sonic-boom is made,
- * and which writes its buffer synchronously). Weak references, as pino's own registry keeps: a
- * logger that is dropped is not held alive by this list.
+ * One exit listener for every batch, put before any other (pino's own, for an asynchronous
+ * sonic-boom, writes that one's buffer). Weak references, as pino's registry keeps: a logger
+ * that is dropped is not held alive by this list.
  */
 const live = new Set<WeakRef<LineBatch>>();
 let listening = false;

@@ -75,9 +75,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     );
   }
   // Piped or file output: lines are written in ~4 KB batches, and at least every 100 ms. One
-  // write per line cost the no-op path ~10 µs of CPU per request (a thread-pool hop each,
-  // docs/performance.md); what is gathered is written on exit, and `logger.flush()` on demand.
-  const destination = new LineBatch(pino.destination({ sync: false }));
+  // write per line cost the no-op path ~10 µs of CPU per request (docs/performance.md). Each
+  // batch is one synchronous write: no thread-pool hop, and no write still in flight at exit to
+  // land after the last lines. What is gathered is written on exit, and by `logger.flush()`.
+  const destination = new LineBatch(pino.destination({ sync: true }));
   return withLineSink(pino(base, destination), destination, options.prefix);
 }
 
