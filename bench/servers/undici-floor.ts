@@ -10,7 +10,14 @@ const pool = new Pool(backend, { connections: 128, pipelining: 1 });
 
 class Exchange implements Dispatcher.DispatchHandler {
   constructor(private readonly res: ServerResponse) {}
-  onConnect(): void {}
+  onConnect(abort: (err?: Error) => void): void {
+    // A client that leaves mid-answer aborts the backend call: a paused call would wait for a
+    // `drain` that never comes and keep its pool connection forever (the pool then runs dry
+    // after a few load runs that drop their connections, as a paired run's slices do).
+    this.res.on('close', () => {
+      if (!this.res.writableEnded) abort();
+    });
+  }
   onHeaders(status: number, raw: Buffer[], resume: () => void): boolean {
     // onData returning false pauses the backend until the client drains.
     this.res.on('drain', resume);
