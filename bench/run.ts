@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeGatewayConfigs } from './lib/configs.js';
 import type { LoadOptions } from './lib/load.js';
+import { measurePairedTargets, type PairedTargets } from './lib/paired.js';
 import { performanceDoc, readmeWithTable } from './lib/performance-doc.js';
 import { addRatios, evaluateTargets, machine, markdown, type ScenarioOutcome } from './lib/report.js';
 import { combineRounds, runScenario, slug } from './lib/run-scenario.js';
@@ -21,6 +22,8 @@ const USAGE = `npm run bench -- [options]
   --cpu-prof            write a CPU profile of each Node server to bench/results/profiles/
                         (summarise with: node --import tsx bench/profile.ts FILE --inclusive)
   --startup-runs N      start-up measurements of the corpus config (default 5; 0 skips)
+  --pairs N             slices of the paired target runs (nginx beside the no-op and the merge,
+                        the no-op beside its three-plugin twin; default 8; 0 skips; not with --only)
   --docs                also write the table to docs/performance.md and the README
   --keep                keep the temp dir (configs, server logs)`;
 
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     only: { type: 'string', multiple: true },
     'cpu-prof': { type: 'boolean', default: false },
     'startup-runs': { type: 'string', default: '5' },
+    pairs: { type: 'string', default: '8' },
     docs: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -58,6 +62,7 @@ const options: LoadOptions = {
 };
 const rounds = num('rounds', values.rounds, 1);
 const startupRuns = num('startup-runs', values['startup-runs'], 0);
+const pairs = num('pairs', values.pairs, 0);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, 'bench', 'results');
@@ -82,6 +87,7 @@ console.log(
     `${options.warmup} s warm-up + ${options.duration} s each`,
 );
 const byScenario = new Map(selected.map((s) => [s, [] as ScenarioOutcome[]]));
+let paired: PairedTargets | undefined;
 try {
   for (let round = 1; round <= rounds; round++) {
     for (const scenario of selected) {
@@ -89,6 +95,18 @@ try {
       const outcome = await runScenario(scenario, ctx, settings, label);
       byScenario.get(scenario)?.push(outcome);
       console.log(`${scenario.name}${rounds > 1 ? ` (round ${round})` : ''}: ${describe(outcome)}`);
+    }
+  }
+  if (pairs > 0 && !values.only) {
+    const pairOptions = { slices: pairs, seconds: Math.min(options.duration, 2), connections: options.connections };
+    try {
+      paired = await measurePairedTargets({ ...ctx, nodeArgs: undefined }, pairOptions);
+      for (const r of [paired.noop, paired.merge, paired.plugins]) {
+        if (r) console.log(`paired: ${r.b.name} ÷ ${r.a.name}: req/s ${r.rpsRatio.toFixed(2)}× (${r.slices} slices)`);
+      }
+      for (const why of paired.skipped) console.log(`paired: skipped ${why}`);
+    } catch (err) {
+      console.log(`paired: failed: ${(err as Error).message}`);
     }
   }
 } finally {
@@ -112,8 +130,8 @@ if (startupRuns > 0 && !values.only) {
 }
 
 addRatios(outcomes);
-const targets = evaluateTargets(outcomes, startup);
-const table = markdown(outcomes, targets, startup, m, options, rounds);
+const targets = evaluateTargets(outcomes, startup, paired);
+const table = markdown(outcomes, targets, startup, m, options, rounds, paired);
 console.log(`\n${table}`);
 const report = {
   date: new Date().toISOString(),
@@ -133,6 +151,7 @@ const report = {
     ...o.result,
   })),
   startup: startup && { ...startup, config: relative(root, startup.config) },
+  paired,
   targets,
 };
 writeFileSync(join(results, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);

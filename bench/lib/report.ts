@@ -1,5 +1,6 @@
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { LoadOptions, LoadResult } from './load.js';
+import type { PairedResult, PairedTargets } from './paired.js';
 import type { Scenario } from './scenarios.js';
 import type { StartupResult } from './startup.js';
 
@@ -61,7 +62,11 @@ export function addRatios(outcomes: ScenarioOutcome[]): void {
   }
 }
 
-export function evaluateTargets(outcomes: ScenarioOutcome[], startup: StartupResult | undefined): Target[] {
+export function evaluateTargets(
+  outcomes: ScenarioOutcome[],
+  startup: StartupResult | undefined,
+  paired?: PairedTargets,
+): Target[] {
   const get = (name: string) => outcomes.find((o) => o.scenario.name === name && o.status === 'ok');
   const ratio = (x: number | undefined, goal: number, goalText: string, what: string): Target =>
     x === undefined ? { goal: goalText, actual: `${what}: not measured` } : { goal: goalText, actual: `${x.toFixed(2)}×`, met: x >= goal };
@@ -101,7 +106,31 @@ export function evaluateTargets(outcomes: ScenarioOutcome[], startup: StartupRes
       ? { goal: 'startup of corpus 002 (46 backends) < 300 ms', actual: `${startup.median} ms median (min ${startup.min})`, met: startup.median < 300 }
       : { goal: 'startup of corpus 002 (46 backends) < 300 ms', actual: 'not measured' },
   );
+  if (paired) targets.push(...pairedTargets(paired));
   return targets;
+}
+
+/**
+ * The three ratio targets again, each from its two servers running at once with the load
+ * alternating between them (bench/lib/paired.ts): the same quantity without the machine's drift
+ * between scenarios, which on this machine moves a one-run ratio by ±30 %.
+ */
+function pairedTargets(p: PairedTargets): Target[] {
+  const x = (r: PairedResult | undefined, goal: number, text: string): Target =>
+    r === undefined
+      ? { goal: text, actual: 'not measured' }
+      : { goal: text, actual: `${r.rpsRatio.toFixed(2)}×`, met: r.rpsRatio >= goal };
+  const out = [
+    x(p.noop, 0.7, 'no-op ≥ 0.7× nginx, paired'),
+    x(p.merge, 0.3, 'merge ≥ 0.3× nginx /small, paired'),
+  ];
+  if (p.plugins) {
+    const cost = 1 - p.plugins.rpsRatio;
+    out.push({ goal: 'three plugins cost ≤ 10 %, paired', actual: `${(cost * 100).toFixed(1)} %`, met: cost <= 0.1 });
+  } else {
+    out.push({ goal: 'three plugins cost ≤ 10 %, paired', actual: 'not measured' });
+  }
+  return out;
 }
 
 const cell = (text = '') => text.split('\n')[0].replace(/\|/g, '\\|');
@@ -114,6 +143,7 @@ export function markdown(
   m: Machine,
   options: LoadOptions,
   rounds = 1,
+  paired?: PairedTargets,
 ): string {
   const lines = [
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, Linux ${m.kernel}` +
@@ -135,6 +165,11 @@ export function markdown(
   if (startup) {
     lines.push('', `Start-up (process start to \`listening on\`, ${startup.runner}, ${startup.runs.length} runs): ` +
       `median ${startup.median} ms, min ${startup.min} ms.`);
+  }
+  const pair = paired?.noop ?? paired?.merge ?? paired?.plugins;
+  if (pair) {
+    lines.push('', `Paired: the two servers of each "paired" target row run at once and the load alternates ` +
+      `between them in ${pair.slices} slices of ${pair.seconds} s; the ratio is the median of the per-pair req/s ratios.`);
   }
   lines.push('', '| target | this run | met |', '|---|---|---|');
   for (const t of targets) lines.push(`| ${t.goal} | ${t.actual} | ${t.met === undefined ? '–' : t.met ? 'yes' : 'no'} |`);
