@@ -12,8 +12,11 @@ export function withDeadline<T>(value: T | Promise<T>, ms: number, what: string)
   return Promise.race([Promise.resolve(value), deadline]).finally(() => clearTimeout(timer));
 }
 
-function isThenable(v: unknown): v is PromiseLike<unknown> {
+/** What `await` and `Promise.resolve` adopt: an object or a function with a `then` method. */
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
   return (
-    typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function'
+    (typeof v === 'object' || typeof v === 'function') &&
+    v !== null &&
+    typeof (v as { then?: unknown }).then === 'function'
   );
 }

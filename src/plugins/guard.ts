@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { PluginHandler } from '../plugin.js';
 import type { NodeHandler } from '../types.js';
+import { isThenable } from './deadline.js';
 import { errorMessage, serializeError } from './failure.js';
 import { answerError, describeRequest } from './respond.js';
 
@@ -173,7 +174,7 @@ export function createLayer(
     return result;
   }
 
-  function settled(res: ServerResponse, st: LayerState): void {
+  function releaseIfAnswered(res: ServerResponse, st: LayerState): void {
     if (res.headersSent || res.writableEnded) release(res, st);
   }
 
@@ -192,19 +193,19 @@ export function createLayer(
         result = handler(req, res);
       } catch (err) {
         fail(req, res, st, err);
-        settled(res, st);
+        releaseIfAnswered(res, st);
         return;
       }
       if (isThenable(result)) {
         return Promise.resolve(result).then(
-          () => settled(res, st),
+          () => releaseIfAnswered(res, st),
           (err: unknown) => {
             fail(req, res, st, err);
-            settled(res, st);
+            releaseIfAnswered(res, st);
           },
         );
       }
-      settled(res, st);
+      releaseIfAnswered(res, st);
     };
     Object.defineProperty(layer, 'name', { value: `plugin:${name}` });
     return layer;
@@ -235,12 +236,4 @@ export function safeInner(inner: NodeHandler, logger: Logger): NodeHandler {
       return Promise.resolve(result).then(undefined, (err: unknown) => failed(req, res, err));
     }
   };
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return (
-    (typeof v === 'object' || typeof v === 'function') &&
-    v !== null &&
-    typeof (v as { then?: unknown }).then === 'function'
-  );
 }
