@@ -13,7 +13,7 @@ import {
   networkError,
   toError,
 } from './errors.js';
-import { scanRawHeaders, writeRawHead } from './raw-headers.js';
+import { scanRawHeaders, setGatewayHeaders, writeRawHead } from './raw-headers.js';
 import { MAX_REDIRECTS, nextRedirect, SENSITIVE_ON_HOST_CHANGE } from './redirect.js';
 import type { HeaderMap } from './types.js';
 
@@ -330,8 +330,7 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
       res.destroy();
       return;
     }
-    res.setHeader('X-Krakend', this.s.versionHeader);
-    res.setHeader('X-Krakend-Completed', 'false');
+    setGatewayHeaders(res, this.s.versionHeader);
     if (this.s.staticOnError) {
       res.statusCode = 200;
       res.end();

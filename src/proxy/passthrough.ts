@@ -7,6 +7,7 @@ import { errorStatus, toError } from './errors.js';
 import { createHostPicker, type HostPicker } from './hosts.js';
 import { attachCall, PassthroughCall, type CallShared } from './passthrough-call.js';
 import { encodeQuery, filterQuery } from './query.js';
+import { setGatewayHeaders } from './raw-headers.js';
 import { createClientRequestReader, toProxyParams, type ClientRequestReader } from './request.js';
 import { staticMatcher } from './static.js';
 import type { HeaderMap } from './types.js';
@@ -108,8 +109,7 @@ export function createPassthroughHandler(
       deps.logger.error(`${shared.prefix} ${e.message}`);
       if (!res.headersSent) {
         res.statusCode = errorStatus(e);
-        res.setHeader('X-Krakend', shared.versionHeader);
-        res.setHeader('X-Krakend-Completed', 'false');
+        setGatewayHeaders(res, shared.versionHeader);
       }
       res.end();
       return;

@@ -37,6 +37,12 @@ export function scanRawHeaders(raw: readonly Buffer[], askedGzip: boolean): RawH
   return head;
 }
 
+/** `X-Krakend` and `X-Krakend-Completed: false`: what every no-op answer, failed or not, carries. */
+export function setGatewayHeaders(res: ServerResponse, versionHeader: string): void {
+  res.setHeader('X-Krakend', versionHeader);
+  res.setHeader('X-Krakend-Completed', 'false');
+}
+
 /**
  * Writes the status, the gateway's own `X-Krakend`, `X-Krakend-Completed: false` and
  * `Server-Timing`, then the backend headers, minus hop-by-hop, `Trailer` and `Connection`-listed
@@ -58,8 +64,7 @@ export function writeRawHead(
     lines = ['X-Krakend', versionHeader, 'X-Krakend-Completed', 'false'];
     if (serverTiming !== undefined) lines.push('Server-Timing', serverTiming);
   } else {
-    res.setHeader('X-Krakend', versionHeader);
-    res.setHeader('X-Krakend-Completed', 'false');
+    setGatewayHeaders(res, versionHeader);
     if (serverTiming !== undefined) res.appendHeader('Server-Timing', serverTiming);
   }
   const listed = connectionListed(head.connection);
