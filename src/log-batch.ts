@@ -40,7 +40,7 @@ export class LineBatch implements DestinationStream {
     return true;
   }
 
-  /** Everything gathered goes to sonic-boom now (which writes it asynchronously). */
+  /** Everything gathered goes to sonic-boom now, which writes it (synchronously, from the logger). */
   handOver(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
@@ -59,6 +59,7 @@ export class LineBatch implements DestinationStream {
     this.out.flush(cb);
   }
 
+  /** pino calls it after a `fatal` line. */
   flushSync(): void {
     this.handOver();
     this.out.flushSync();

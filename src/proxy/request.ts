@@ -102,7 +102,8 @@ export function toProxyParams(params: Readonly<Record<string, string>>): Record<
 /**
  * A branch's own copy of the params, without a prototype as the original. A `for…in` copy, not a
  * spread: spreading a prototype-less object takes V8's slow path (~0.8 µs for two params against
- * ~0.2 µs here), once per backend of a merge.
+ * ~0.2 µs here), once per branch: each backend of a merge, shadow or sequential step, each
+ * concurrent call.
  */
 export function copyParams(params: Readonly<Record<string, string>>): Record<string, string> {
   const out = Object.create(null) as Record<string, string>;
