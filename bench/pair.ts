@@ -14,19 +14,28 @@ import { startBackend, startServer, type ServerContext, type ServerKind } from '
  * (bench/lib/paired.ts). Prints each server's median CPU µs per request and req/s, and the
  * median of the per-pair ratios (docs/performance.md, "Side by side").
  *
- *   npm run bench:pair -- [--path /small|/merge|/json] [--slices N] [--seconds S]
+ * `--floor required` pairs the gateway with bench/servers/required-floor.ts instead of the bare
+ * floor: a hand-written server doing only the work the gateway must do on that path.
+ *
+ *   npm run bench:pair -- [--path /small|/merge|/json] [--floor bare|required] [--slices N] [--seconds S]
  */
 const { values } = parseArgs({
   options: {
     path: { type: 'string', default: '/small' },
     slices: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '2' },
+    floor: { type: 'string', default: 'bare' },
   },
   strict: true,
 });
 const FLOORS: Record<string, ServerKind> = { '/small': 'undici-floor', '/big': 'undici-floor', '/merge': 'merge-floor' };
+const REQUIRED: Record<string, ServerKind> = { '/small': 'required-floor', '/merge': 'required-floor' };
 const path = values.path;
-const floorKind = FLOORS[path];
+if (values.floor !== 'bare' && values.floor !== 'required') {
+  console.error(`--floor must be bare or required, not ${values.floor}`);
+  process.exit(2);
+}
+const floorKind = (values.floor === 'required' ? REQUIRED : FLOORS)[path];
 const slices = Math.max(1, Number(values.slices));
 const seconds = Math.max(1, Number(values.seconds));
 
@@ -41,7 +50,7 @@ try {
   const gateway = await startServer('gateway', ctx, 'pair-gateway');
   running.push(gateway);
   if (floorKind) {
-    const name = floorKind === 'merge-floor' ? 'bare undici merge' : 'bare undici proxy';
+    const name = floorKind === 'required-floor' ? 'required floor' : floorKind === 'merge-floor' ? 'bare undici merge' : 'bare undici proxy';
     const floor = await startServer(floorKind, ctx, `pair-${floorKind}`);
     running.push(floor);
     result = await pairedSlices({ name, server: floor, path }, { name: 'gateway', server: gateway, path }, { slices, seconds, connections: 32 });

@@ -101,7 +101,7 @@ try {
     const pairOptions = { slices: pairs, seconds: Math.min(options.duration, 2), connections: options.connections };
     try {
       paired = await measurePairedTargets({ ...ctx, nodeArgs: undefined }, pairOptions);
-      for (const r of [paired.noop, paired.merge, paired.plugins]) {
+      for (const r of [paired.noop, paired.merge, paired.noopFloor, paired.mergeFloor, paired.plugins]) {
         if (r) console.log(`paired: ${r.b.name} ÷ ${r.a.name}: req/s ${r.rpsRatio.toFixed(2)}× (${r.slices} slices)`);
       }
       for (const why of paired.skipped) console.log(`paired: skipped ${why}`);

@@ -90,6 +90,10 @@ export interface PairedTargets {
   merge?: PairedResult;
   /** The gateway's no-op (a) and the same with three handler plugins (b). */
   plugins?: PairedResult;
+  /** nginx /small (a) and the required floor's no-op /small (b): what the no-op target allows. */
+  noopFloor?: PairedResult;
+  /** nginx /small (a) and the required floor's merge (b): what the merge target allows. */
+  mergeFloor?: PairedResult;
   /** Why a pair was not measured. */
   skipped: string[];
 }
@@ -122,6 +126,19 @@ export async function measurePairedTargets(ctx: ServerContext, options: PairedOp
       out.merge = await pairedSlices(
         { name: 'nginx /small', server: nginx, path: '/small' },
         { name: 'gateway merge', server: gateway, path: '/merge' },
+        options,
+      );
+    }
+    const floor = await server('required-floor');
+    if (nginx && floor) {
+      out.noopFloor = await pairedSlices(
+        { name: 'nginx /small', server: nginx, path: '/small' },
+        { name: 'required floor /small', server: floor, path: '/small' },
+        options,
+      );
+      out.mergeFloor = await pairedSlices(
+        { name: 'nginx /small', server: nginx, path: '/small' },
+        { name: 'required floor merge', server: floor, path: '/merge' },
         options,
       );
     }

@@ -1,6 +1,6 @@
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { LoadOptions, LoadResult } from './load.js';
-import type { PairedTargets } from './paired.js';
+import type { PairedResult, PairedTargets } from './paired.js';
 import type { Scenario } from './scenarios.js';
 import type { StartupResult } from './startup.js';
 
@@ -113,17 +113,22 @@ export function evaluateTargets(
  */
 function pairedTargets(p: PairedTargets): Target[] {
   return [
-    ratio(p.noop?.rpsRatio, 0.7, 'no-op ≥ 0.7× nginx, paired'),
-    ratio(p.merge?.rpsRatio, 0.3, 'merge ≥ 0.3× nginx /small, paired'),
+    ratio(p.noop?.rpsRatio, 0.7, 'no-op ≥ 0.7× nginx, paired', '', floorNote(p.noopFloor)),
+    ratio(p.merge?.rpsRatio, 0.3, 'merge ≥ 0.3× nginx /small, paired', '', floorNote(p.mergeFloor)),
     pluginCost(p.plugins && 1 - p.plugins.rpsRatio, 'three plugins cost ≤ 10 %, paired'),
   ];
 }
 
+/** What the required floor (bench/servers/required-floor.ts) reached on the same target, paired. */
+function floorNote(floor: PairedResult | undefined): string {
+  return floor ? ` (required floor ${floor.rpsRatio.toFixed(2)}×)` : '';
+}
+
 /** A ratio target: met at `goal` or above; `missing` names what was not measured. */
-function ratio(x: number | undefined, goal: number, goalText: string, missing = ''): Target {
+function ratio(x: number | undefined, goal: number, goalText: string, missing = '', note = ''): Target {
   return x === undefined
     ? { goal: goalText, actual: `${missing}not measured` }
-    : { goal: goalText, actual: `${x.toFixed(2)}×`, met: x >= goal };
+    : { goal: goalText, actual: `${x.toFixed(2)}×${note}`, met: x >= goal };
 }
 
 /** The plugin chain's cost, a fraction of the plugin-free no-op's req/s: met at 10 % or less. */
@@ -170,6 +175,11 @@ export function markdown(
   if (pair) {
     lines.push('', `Paired: the two servers of each "paired" target row run at once and the load alternates ` +
       `between them in ${pair.slices} slices of ${pair.seconds} s; the ratio is the median of the per-pair req/s ratios.`);
+  }
+  if (paired?.noopFloor || paired?.mergeFloor) {
+    lines.push('', `"required floor" is \`bench/servers/required-floor.ts\` paired with nginx the same way: a ` +
+      `hand-written Node server for just these paths that does only what the gateway must (deadline, access line, ` +
+      `KrakenD's headers, Server-Timing, exact-number JSON with Go's key order), with no router or pipe.`);
   }
   lines.push('', '| target | this run | met |', '|---|---|---|');
   for (const t of targets) lines.push(`| ${t.goal} | ${t.actual} | ${t.met === undefined ? '–' : t.met ? 'yes' : 'no'} |`);

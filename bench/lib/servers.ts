@@ -11,6 +11,7 @@ export const SERVER_KINDS = [
   'http-proxy',
   'undici-floor',
   'merge-floor',
+  'required-floor',
   'hpm',
   'gateway',
   'gateway-plugins',
@@ -80,6 +81,8 @@ export async function startServer(kind: ServerKind, ctx: ServerContext, label: s
       return node(bench('undici-floor.ts'), ['--backend', ctx.backendUrl]);
     case 'merge-floor':
       return node(bench('undici-merge-floor.ts'), ['--backend', ctx.backendUrl]);
+    case 'required-floor':
+      return node(bench('required-floor.ts'), ['--backend', ctx.backendUrl]);
     case 'hpm':
       return node(bench('hpm-express.ts'), ['--backend', ctx.backendUrl]);
     case 'gateway':
