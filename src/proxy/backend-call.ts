@@ -8,6 +8,7 @@ import type { BackendDispatchers } from './dispatchers.js';
 import { deadlineExceeded, networkError } from './errors.js';
 import { canonicalKey } from './headers.js';
 import {
+  isRedirect,
   MAX_REDIRECTS,
   nextRedirect,
   SENSITIVE_ON_HOST_CHANGE,
@@ -178,7 +179,7 @@ export async function callBackend(
         retryable,
         url,
       );
-      const location = got.headers['Location']?.[0];
+      const location = isRedirect(got.statusCode) ? got.header('location') : undefined;
       const replayable = body === null || Buffer.isBuffer(body);
       const step = call.followRedirects
         ? nextRedirect(got.statusCode, method, url, location, body !== null, replayable)
@@ -283,8 +284,8 @@ async function collectOnce(
  */
 class CollectedReply implements BackendReply {
   readonly statusCode: number;
-  readonly headers: HeaderMap;
   private stream: Readable | undefined = undefined;
+  private map: HeaderMap | undefined = undefined;
 
   constructor(
     readonly collected: Collected,
@@ -292,7 +293,17 @@ class CollectedReply implements BackendReply {
     readonly gunzip: boolean,
   ) {
     this.statusCode = collected.statusCode;
-    this.headers = collected.headers;
+  }
+
+  /** Built on first read, like the collected answer's (a JSON backend's are rarely read). */
+  get headers(): HeaderMap {
+    if (this.map !== undefined) return this.map;
+    const headers = this.collected.headers;
+    if (this.gunzip) {
+      delete headers['Content-Encoding'];
+      delete headers['Content-Length'];
+    }
+    return (this.map = headers);
   }
 
   get body(): Readable {
@@ -300,20 +311,20 @@ class CollectedReply implements BackendReply {
   }
 }
 
-/** A copy of `reply` with `fields` changed; `body` named, as spread skips an accessor. */
+/** A copy of `reply` with `fields` changed; `headers` and `body` named: spread skips accessors. */
 export function replyWith<R extends BackendReply, F extends object>(reply: R, fields: F): R & F {
-  return { ...reply, body: reply.body, ...fields };
+  return { ...reply, headers: reply.headers, body: reply.body, ...fields };
+}
+
+/** `Content-Encoding` as the backend sent it, without building a collected reply's header map. */
+export function contentEncodingOf(reply: BackendReply): string | undefined {
+  if (reply instanceof CollectedReply) return reply.gunzip ? undefined : reply.collected.header('content-encoding');
+  return reply.headers['Content-Encoding']?.[0];
 }
 
 function collectedReply(got: Collected, url: string, askedGzip: boolean): BackendReply {
-  const headers = got.headers;
-  const encoding = headers['Content-Encoding'];
-  const gunzip = askedGzip && encoding !== undefined && encoding[0]?.toLowerCase() === 'gzip';
-  if (gunzip) {
-    delete headers['Content-Encoding'];
-    delete headers['Content-Length'];
-  }
-  return new CollectedReply(got, url, gunzip);
+  const encoding = askedGzip ? got.header('content-encoding') : undefined;
+  return new CollectedReply(got, url, encoding !== undefined && encoding.toLowerCase() === 'gzip');
 }
 
 function toReply(res: Dispatcher.ResponseData, url: string, askedGzip: boolean): BackendReply {

@@ -106,7 +106,7 @@ export function createBackendExchange(
     exchange: async (call) => {
       handler ??= init();
       const h = await handler;
-      if (!h) return { ...(await network({ ...call, followRedirects: true })) };
+      if (!h) return network({ ...call, followRedirects: true });
       const res = await h(toRequest(call));
       if (!res || typeof (res as Response).status !== 'number') {
         throw new Error(`${logPrefix} plugin ${name} did not return a Response`);

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
 import { GatewayError } from '../errors.js';
-import type { BackendReply } from './backend-call.js';
+import { contentEncodingOf, type BackendReply } from './backend-call.js';
 import type { Collected } from './collect-call.js';
 
 const gunzip = promisify(gunzipCb);
@@ -42,7 +42,7 @@ export async function readReply(reply: BackendReply, limit = MAX_BACKEND_BODY): 
 export function plainCollectedBody(reply: BackendReply): Buffer | undefined {
   const got = reply.collected;
   if (got === undefined || got.failure || got.tooLarge || got.size > MAX_BACKEND_BODY) return undefined;
-  if (reply.gunzip || reply.headers['Content-Encoding'] !== undefined) return undefined;
+  if (reply.gunzip || contentEncodingOf(reply) !== undefined) return undefined;
   return collectedBody(got, MAX_BACKEND_BODY);
 }
 
