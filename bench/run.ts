@@ -22,8 +22,9 @@ const USAGE = `npm run bench -- [options]
   --cpu-prof            write a CPU profile of each Node server to bench/results/profiles/
                         (summarise with: node --import tsx bench/profile.ts FILE --inclusive)
   --startup-runs N      start-up measurements of the corpus config (default 5; 0 skips)
-  --pairs N             slices of the paired target runs (nginx beside the no-op and the merge,
-                        the no-op beside its three-plugin twin; default 8; 0 skips; not with --only)
+  --pairs N             slices of the paired target runs (nginx beside the no-op, the merge and
+                        the required floor's two paths, the no-op beside its three-plugin twin;
+                        default 8; 0 skips; not with --only)
   --docs                also write the table to docs/performance.md and the README
   --keep                keep the temp dir (configs, server logs)`;
 
