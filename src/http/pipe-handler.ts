@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { getState } from '../internal/request-state.js';
 import { isReplayMissing, markBackendCalls } from '../mock/response-marks.js';
+import { serverTimingValue } from '../mock/server-timing.js';
 import { Cancel } from '../proxy/cancel.js';
 import {
   contextCanceled,
@@ -18,7 +19,8 @@ import { copyResponseHeaders } from '../proxy/response.js';
 import type { ProxyResponse } from '../proxy/types.js';
 import type { BackendCallRecord, ResolvedEndpoint } from '../types.js';
 import type { EndpointDeps, EndpointHandler } from './endpoint.js';
-import { getRender } from './render.js';
+import { getBodyRender } from './render.js';
+import { writeNoop } from './noop-render.js';
 import { isWebSocketUpgrade, rejectUpgradeResponse } from './upgrade-reject.js';
 
 /**
@@ -70,7 +72,7 @@ export function createPipeHandler(
 ): EndpointHandler {
   const noop = endpoint.outputEncoding === 'no-op';
   const pipe = createPipe(endpoint, deps, noop ? { headersTimeout: endpoint.timeoutMs } : {});
-  const render = getRender(endpoint);
+  const bodyRender = getBodyRender(endpoint);
   const read = createClientRequestReader(endpoint, deps.config, strings.userAgent);
   const { versionHeader } = strings;
   const cacheOn = endpoint.cacheTtlSeconds !== 0;
@@ -89,6 +91,26 @@ export function createPipeHandler(
     }
   }
 
+  /**
+   * The usual answer, data encoded and nothing set on the response before (no CORS, no plugin,
+   * no fault): every line goes to `writeHead` as one array, in the order the general path sets
+   * them, which spares Node its per-response header map. Undefined when that does not apply.
+   */
+  function headLines(
+    res: ServerResponse,
+    response: ProxyResponse | null,
+    calls: readonly BackendCallRecord[] | undefined,
+  ): string[] | undefined {
+    if (!(res instanceof ServerResponse) || res.getHeaderNames().length > 0) return undefined;
+    if (response !== null && hasKeys(response.metadata.headers)) return undefined;
+    const lines = ['X-Krakend', versionHeader];
+    if (calls !== undefined && calls.length > 0) {
+      if (calls.some((c) => c.source === 'replay')) return undefined; // their marks: general path
+      if (serverTiming) lines.push('Server-Timing', serverTimingValue(calls));
+    }
+    return lines;
+  }
+
   function answer(
     req: IncomingMessage,
     res: ServerResponse,
@@ -96,6 +118,18 @@ export function createPipeHandler(
     err: Error | undefined,
     calls: readonly BackendCallRecord[] | undefined,
   ): void {
+    const lines = !err && bodyRender ? headLines(res, response, calls) : undefined;
+    if (lines !== undefined) {
+      const complete = response !== null && hasKeys(response.data) && response.isComplete;
+      if (complete && cacheOn) lines.push('Cache-Control', cacheControl);
+      const { type, body } = bodyRender!(req, response);
+      lines.push('X-Krakend-Completed', complete ? 'true' : 'false', 'Content-Type', type);
+      lines.push('Content-Length', String(Buffer.byteLength(body)));
+      res.writeHead(res.statusCode, lines);
+      res.end(body);
+      return;
+    }
+    res.setHeader('X-Krakend', versionHeader);
     if (calls !== undefined) markBackendCalls(res, calls, serverTiming);
     let completed = 'false';
     if (response !== null && hasKeys(response.data)) {
@@ -124,7 +158,10 @@ export function createPipeHandler(
       res.end(body);
       return;
     }
-    render(req, res, response);
+    if (bodyRender === undefined) return writeNoop(req, res, response);
+    const { type, body } = bodyRender(req, response);
+    res.setHeader('Content-Type', type);
+    res.end(body);
   }
 
   async function handle(
@@ -132,8 +169,8 @@ export function createPipeHandler(
     res: ServerResponse,
     params: Record<string, string>,
   ): Promise<void> {
-    res.setHeader('X-Krakend', versionHeader);
     if (!noop && isWebSocketUpgrade(req)) {
+      res.setHeader('X-Krakend', versionHeader);
       rejectUpgradeResponse(res);
       return;
     }
@@ -170,6 +207,7 @@ export function createPipeHandler(
       logger.error(`${prefix} ${toError(e).message}`);
       if (res.headersSent) res.destroy();
       else {
+        res.setHeader('X-Krakend', versionHeader);
         res.statusCode = 500;
         res.end();
       }

@@ -1,51 +1,49 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { MAX_DEPTH, RawNumber, stringifyGo } from '../encoding/go-json.js';
 import { toXml } from '../encoding/mxj.js';
 import type { ResolvedEndpoint } from '../types.js';
 import type { ProxyResponse } from '../proxy/types.js';
-import { writeNoop } from './noop-render.js';
+
+/** What a render that encodes data answers: its content type and body, written by the caller. */
+export interface Rendered {
+  type: string;
+  body: string;
+}
 
 /**
  * The renders of `output_encoding` (lura `router/gin/render.go` + CE's krakend-xml, behaviour
- * §3.6). The status is whatever the response writer holds (200) except for no-op.
+ * §3.6), no-op aside (`noop-render.ts`, it streams): the data encoded, nothing written yet. The
+ * status is whatever the response writer holds (200); the caller writes the head and the body.
  */
-export type Render = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  response: ProxyResponse | null,
-) => void;
+export type BodyRender = (req: IncomingMessage, response: ProxyResponse | null) => Rendered;
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const XML_TYPE = 'application/xml';
 const YAML_TYPE = 'application/yaml; charset=utf-8';
 
-function send(res: ServerResponse, type: string, body: string): void {
-  res.setHeader('Content-Type', type);
-  res.end(body);
-}
+const rendered = (type: string, body: string): Rendered => ({ type, body });
 
-export const jsonRender: Render = (_req, res, response) => {
-  send(res, JSON_TYPE, response === null ? '{}' : stringifyGo(response.data));
-};
+export const jsonBody: BodyRender = (_req, response) =>
+  rendered(JSON_TYPE, response === null ? '{}' : stringifyGo(response.data));
 
-export const jsonCollectionRender: Render = (_req, res, response) => {
+export const jsonCollectionBody: BodyRender = (_req, response) => {
   const data = response?.data;
   const has =
     data !== null && data !== undefined && Object.prototype.hasOwnProperty.call(data, 'collection');
-  send(res, JSON_TYPE, has ? stringifyGo(data['collection']) : '[]');
+  return rendered(JSON_TYPE, has ? stringifyGo(data['collection']) : '[]');
 };
 
-export const stringRender: Render = (_req, res, response) => {
+export const stringBody: BodyRender = (_req, response) => {
   const content = response?.data?.['content'];
-  send(res, TEXT_TYPE, typeof content === 'string' ? content : '');
+  return rendered(TEXT_TYPE, typeof content === 'string' ? content : '');
 };
 
-export const xmlRender: Render = (_req, res, response) => {
-  if (response === null) return send(res, 'application/xml; charset=utf-8', '');
-  send(res, XML_TYPE, toXml(response.data));
-};
+export const xmlBody: BodyRender = (_req, response) =>
+  response === null
+    ? rendered('application/xml; charset=utf-8', '')
+    : rendered(XML_TYPE, toXml(response.data));
 
 /** yaml.v3 writes `json.Number` as a number: lexemes are not kept here. */
 function plain(v: unknown, depth: number): unknown {
@@ -60,9 +58,9 @@ function plain(v: unknown, depth: number): unknown {
   return v;
 }
 
-export const yamlRender: Render = (_req, res, response) => {
+export const yamlBody: BodyRender = (_req, response) => {
   const data = response === null ? {} : plain(response.data, 0);
-  send(res, YAML_TYPE, yaml().stringify(data, { sortMapEntries: true, indentSeq: false }));
+  return rendered(YAML_TYPE, yaml().stringify(data, { sortMapEntries: true, indentSeq: false }));
 };
 
 const OFFERS = ['application/json', 'text/plain', 'application/xml', 'application/x-yaml'] as const;
@@ -91,38 +89,40 @@ export function negotiate(accept: string | undefined): string {
   return '';
 }
 
-export const negotiatedRender: Render = (req, res, response) => {
+export const negotiatedBody: BodyRender = (req, response) => {
   switch (negotiate(req.headers.accept)) {
     case 'application/xml':
-      return xmlRender(req, res, response);
+      return xmlBody(req, response);
     case 'text/plain':
     case 'application/x-yaml':
-      return yamlRender(req, res, response);
+      return yamlBody(req, response);
     default:
-      return jsonRender(req, res, response);
+      return jsonBody(req, response);
   }
 };
 
-export const noopRender: Render = (req, res, response) => writeNoop(req, res, response);
-
-const RENDERS: Readonly<Record<string, Render>> = {
-  json: jsonRender,
-  'json-collection': jsonCollectionRender,
-  string: stringRender,
-  xml: xmlRender,
-  yaml: yamlRender,
-  negotiate: negotiatedRender,
-  'no-op': noopRender,
+const BODY_RENDERS: Readonly<Record<string, BodyRender>> = {
+  json: jsonBody,
+  'json-collection': jsonCollectionBody,
+  string: stringBody,
+  xml: xmlBody,
+  yaml: yamlBody,
+  negotiate: negotiatedBody,
 };
 
-/** Unknown names fall back to the render named like the single backend's encoding, else json. */
-export function getRender(endpoint: Pick<ResolvedEndpoint, 'outputEncoding' | 'backends'>): Render {
-  const fallback =
-    endpoint.backends.length === 1
-      ? (RENDERS[endpoint.backends[0]!.encoding] ?? jsonRender)
-      : jsonRender;
-  if (!endpoint.outputEncoding) return fallback;
-  return RENDERS[endpoint.outputEncoding] ?? fallback;
+/**
+ * The body render of an endpoint, or undefined for no-op (which streams). Unknown names fall
+ * back to the render named like the single backend's encoding, else json.
+ */
+export function getBodyRender(
+  endpoint: Pick<ResolvedEndpoint, 'outputEncoding' | 'backends'>,
+): BodyRender | undefined {
+  const name = endpoint.outputEncoding;
+  if (name === 'no-op') return undefined;
+  if (name && BODY_RENDERS[name]) return BODY_RENDERS[name];
+  const single = endpoint.backends.length === 1 ? endpoint.backends[0]!.encoding : undefined;
+  if (single === 'no-op') return undefined;
+  return (single !== undefined ? BODY_RENDERS[single] : undefined) ?? jsonBody;
 }
 
 let yamlModule: typeof import('yaml') | undefined;
