@@ -280,7 +280,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     const state = { start: performance.now(), next, fellThrough: false, generation: gen.id, backends: [] };
     setState(req, state);
-    observeRequest(req, res, state, observeOptions(gen));
+    observeRequest(res, observeOptions(gen));
     // Standalone, the gateway is the whole server: refuse what Go's server refuses before any
     // handler or plugin runs. Mounted, only the routes it takes are checked (generation.ts).
     if (standalone) {
