@@ -164,21 +164,22 @@ export async function callBackend(
     if (askGzip) sendHeaders.push('Accept-Encoding', 'gzip');
     const retryable = IDEMPOTENT.has(method) && (body === null || Buffer.isBuffer(body));
     if (call.collectLimit !== undefined) {
-      const got = await collectOnce(
-        dispatchers.get(origin),
-        {
-          origin,
-          path,
-          method: method as Dispatcher.HttpMethod,
-          headers: sendHeaders,
-          body,
-          headersTimeout: call.headersTimeout,
-          bodyTimeout: 0,
-        },
-        call,
-        retryable,
-        url,
-      );
+      const dispatcher = dispatchers.get(origin);
+      const options: Dispatcher.DispatchOptions = {
+        origin,
+        path,
+        method: method as Dispatcher.HttpMethod,
+        headers: sendHeaders,
+        body,
+        headersTimeout: call.headersTimeout,
+        bodyTimeout: 0,
+      };
+      let got: Collected;
+      try {
+        got = await collect(dispatcher, options, call.signal, call.collectLimit);
+      } catch (err) {
+        got = await collectAgain(err, dispatcher, options, call, retryable, url);
+      }
       const location = isRedirect(got.statusCode) ? got.header('location') : undefined;
       const replayable = body === null || Buffer.isBuffer(body);
       const step = call.followRedirects
@@ -252,8 +253,12 @@ function redirected(
   return { headers: next, method: step.method, url: step.url, body: step.keepBody ? body : null };
 }
 
-/** One collected exchange, errors mapped as the streamed path maps them, one reset retry. */
-async function collectOnce(
+/**
+ * A collected exchange that failed: one retry for a reset reused socket, and errors mapped as
+ * the streamed path maps them. Apart from the first attempt, so the usual call awaits once.
+ */
+async function collectAgain(
+  first: unknown,
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
   call: BackendCall,
@@ -261,13 +266,9 @@ async function collectOnce(
   url: string,
 ): Promise<Collected> {
   try {
-    try {
-      return await collect(dispatcher, options, call.signal, call.collectLimit!);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? '';
-      if (!retryable || !RESET_CODES.has(code) || call.signal.aborted) throw err;
-      return await collect(dispatcher, options, call.signal, call.collectLimit!);
-    }
+    const code = (first as NodeJS.ErrnoException).code ?? '';
+    if (!retryable || !RESET_CODES.has(code) || call.signal.aborted) throw first;
+    return await collect(dispatcher, options, call.signal, call.collectLimit!);
   } catch (err) {
     if (call.signal.aborted) throw call.signal.reason;
     if ((err as NodeJS.ErrnoException).code === 'UND_ERR_HEADERS_TIMEOUT')
