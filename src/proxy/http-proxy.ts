@@ -10,7 +10,7 @@ import { toError } from './errors.js';
 import { createFormatter } from './formatter.js';
 import { MAX_BACKEND_BODY, plainCollectedBody, readReply } from './read-body.js';
 import { createStatusHandler, isSuccessStatus } from './status.js';
-import { emptyHeaders, type Proxy, type ProxyContext, type ProxyResponse } from './types.js';
+import { NO_HEADERS, type Proxy, type ProxyContext, type ProxyResponse } from './types.js';
 
 /**
  * The innermost stage of a backend (lura `proxy/http.go`): the exchange, then the status handler,
@@ -125,7 +125,7 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
       return {
         data,
         isComplete: true,
-        metadata: { statusCode: reply.statusCode, headers: emptyHeaders() },
+        metadata: { statusCode: reply.statusCode, headers: NO_HEADERS },
       };
     } catch (err) {
       if (ctx.signal.aborted) throw toError(ctx.signal.reason);

@@ -3,7 +3,7 @@ import { isMap, setKey, type DataMap } from './data.js';
 import { childSignal } from './deadline.js';
 import { deadlineExceeded, MultiError, nullResult, toError } from './errors.js';
 import { copyParams } from './request.js';
-import { emptyHeaders, type Proxy, type ProxyRequest, type ProxyResponse } from './types.js';
+import { NO_HEADERS, type Proxy, type ProxyRequest, type ProxyResponse } from './types.js';
 
 /**
  * Several backends in parallel (lura `proxy/merging.go`, behaviour §3.4) under 85 % of the
@@ -62,7 +62,7 @@ export class MergeAccumulator {
     return {
       data: this.data,
       isComplete: this.complete && this.pending === 0 && this.errors.length === 0,
-      metadata: { statusCode: 0, headers: emptyHeaders() },
+      metadata: { statusCode: 0, headers: NO_HEADERS },
       error,
     };
   }

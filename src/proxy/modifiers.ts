@@ -4,13 +4,14 @@ import type { PluginRegistry } from '../plugins/types.js';
 import type { Logger } from 'pino';
 import { bufferBody } from './body.js';
 import { errorStatus, toError } from './errors.js';
-import type {
-  HeaderMap,
-  Middleware,
-  Proxy,
-  ProxyRequest,
-  ProxyResponse,
-  QueryMap,
+import {
+  emptyHeaders,
+  type HeaderMap,
+  type Middleware,
+  type Proxy,
+  type ProxyRequest,
+  type ProxyResponse,
+  type QueryMap,
 } from './types.js';
 
 /**
@@ -107,12 +108,19 @@ async function modifyRequest(mods: readonly Modifier[], req: ProxyRequest): Prom
   };
 }
 
+/** The plugin's own map: a response's may be the shared, frozen `NO_HEADERS`. */
+function copyHeaders(headers: HeaderMap): HeaderMap {
+  const out = emptyHeaders();
+  for (const k in headers) out[k] = [...headers[k]!];
+  return out;
+}
+
 async function modifyResponse(mods: readonly Modifier[], r: ProxyResponse): Promise<ProxyResponse> {
   const wrapper: ResponseWrapper = {
     data: r.data ?? {},
     isComplete: r.isComplete,
     statusCode: r.metadata.statusCode,
-    headers: r.metadata.headers,
+    headers: copyHeaders(r.metadata.headers),
   };
   const w = (await runAll(mods, wrapper)) as Partial<ResponseWrapper>;
   return {

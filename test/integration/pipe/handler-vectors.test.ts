@@ -100,6 +100,14 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
             },
           request: true,
         },
+        // Adds to the headers it was handed, in place: they must be its own to change.
+        stamp: {
+          factory: () => (w: { headers: Record<string, string[]> }) => {
+            w.headers['X-Stamp'] = ['1'];
+            return w;
+          },
+          response: true,
+        },
         echoRequest: {
           factory: () => (w: object) => ({
             ...w,
@@ -124,6 +132,11 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
         inputQueryStrings: ['*'],
         extra: mod('capture', 'echoRequest'),
         backends: [{ host: h, urlPattern: '/echo' }],
+      }),
+      endpoint({
+        endpoint: '/stamped',
+        extra: mod('stamp'),
+        backends: [{ host: h, urlPattern: '/supu' }],
       }),
       endpoint({
         endpoint: '/r4/extra',
@@ -270,6 +283,15 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
       r.body,
       '{"headers":{"Content-Type":["application/json"],"User-Agent":["KrakenD Version undefined"],"X-Forwarded-For":["127.0.0.1"],"X-Forwarded-Host":["127.0.0.1:8080"]},"params":{"Param":"a"},"query":{"a":["42"],"b":["1"],"c[]":["x","y"],"d":["1","2"]}}',
     );
+  });
+
+  it('a response modifier may change the headers it was handed in place', async () => {
+    const r = await request(`${gw.url}/stamped`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['x-stamp'], '1');
+    assert.equal(r.body, '{"supu":"tupu"}');
+    const again = await request(`${gw.url}/r1/x`);
+    assert.equal(again.headers['x-stamp'], undefined, 'no other response carries it');
   });
 
   it('R4 balancing: forwarded query appended to the url_pattern query', async () => {
