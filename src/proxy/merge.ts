@@ -74,14 +74,12 @@ export function parallelMerge(stages: readonly Proxy[], timeoutMs: number): Prox
     // Stages get their own copies below; only a streamed body needs reading first.
     const base = req.body === null || Buffer.isBuffer(req.body) ? req : await cloneFor(req);
     const local = childSignal(ctx.signal, budget, deadlineExceeded);
+    const branchCtx = { signal: local.signal, calls: ctx.calls };
     try {
       const parts = await Promise.all(
         stages.map(async (stage): Promise<Part> => {
           try {
-            const response = await stage(
-              { signal: local.signal, calls: ctx.calls },
-              { ...base, params: copyParams(base.params) },
-            );
+            const response = await stage(branchCtx, { ...base, params: copyParams(base.params) });
             if (local.signal.aborted) {
               response?.io?.destroy();
               return { error: toError(local.signal.reason) };
