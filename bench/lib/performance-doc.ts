@@ -19,7 +19,11 @@ info, one access-log line per request, written to a file); "in Express" mounts i
 \`krakend-connect/express\`. "bare undici proxy" is the floor of a Node proxy
 (\`bench/servers/undici-floor.ts\`: an undici pool and a raw dispatch handler, no logging, no
 header policy); "bare undici merge" the floor of a Node merge (\`bench/servers/undici-merge-floor.ts\`:
-two raw dispatches, \`JSON.parse\`, the filters written by hand, \`JSON.stringify\`). Ratios are req/s divided by nginx's and
+two raw dispatches, \`JSON.parse\`, the filters written by hand, \`JSON.stringify\`). "required floor"
+(\`bench/servers/required-floor.ts\`) is a hand-written server for just \`/small\` and \`/merge\` that adds
+only what the gateway must do on them: a deadline, the access line, KrakenD's headers and
+\`Server-Timing\`, and for the merge exact-number JSON written in Go's key order, through the gateway's
+own encoder and log batch. Ratios are req/s divided by nginx's and
 http-proxy-middleware's (HPM 3 on Express 5 with its defaults) on the same backend path.
 "CPU µs/req" is the server process's user + system time per request during the measured run
 (nginx: master and worker), which moves less than req/s when the machine is shared.
