@@ -19,8 +19,8 @@ import { copyResponseHeaders } from '../proxy/response.js';
 import type { ProxyResponse } from '../proxy/types.js';
 import type { BackendCallRecord, ResolvedEndpoint } from '../types.js';
 import type { EndpointDeps, EndpointHandler } from './endpoint.js';
-import { getBodyRender } from './render.js';
 import { writeNoop } from './noop-render.js';
+import { getBodyRender } from './render.js';
 import { isWebSocketUpgrade, rejectUpgradeResponse } from './upgrade-reject.js';
 
 /**

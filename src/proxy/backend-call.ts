@@ -300,10 +300,10 @@ async function collectAgain(
 }
 
 /**
- * A collected answer. Only a caller that wants a stream after all (a recording, a plugin) pays
- * for one: `body` is made on first read (a class, not an object literal with a getter, which V8
- * builds in dictionary mode on every call). `body` is an accessor, so a copy is made with
- * {@link replyWith}, not a bare spread.
+ * A collected answer. Only a caller that wants a stream or the header map after all (a
+ * recording, a plugin, a status error) pays for it: `body` and `headers` are made on first read
+ * (a class, not an object literal with getters, which V8 builds in dictionary mode on every
+ * call). Both are accessors, so a copy is made with {@link replyWith}, not a bare spread.
  */
 class CollectedReply implements BackendReply {
   readonly statusCode: number;
@@ -341,7 +341,9 @@ export function replyWith<R extends BackendReply, F extends object>(reply: R, fi
 
 /** `Content-Encoding` as the backend sent it, without building a collected reply's header map. */
 export function contentEncodingOf(reply: BackendReply): string | undefined {
-  if (reply instanceof CollectedReply) return reply.gunzip ? undefined : reply.collected.header('content-encoding');
+  if (reply instanceof CollectedReply) {
+    return reply.gunzip ? undefined : reply.collected.header('content-encoding');
+  }
   return reply.headers['Content-Encoding']?.[0];
 }
 
