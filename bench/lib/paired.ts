@@ -116,31 +116,18 @@ export async function measurePairedTargets(ctx: ServerContext, options: PairedOp
   };
   try {
     const nginx = await server('nginx');
+    // Every ratio target is taken against nginx on /small.
+    const besideNginx = (b: PairedSide) =>
+      pairedSlices({ name: 'nginx /small', server: nginx!, path: '/small' }, b, options);
     const gateway = await server('gateway');
     if (nginx && gateway) {
-      out.noop = await pairedSlices(
-        { name: 'nginx /small', server: nginx, path: '/small' },
-        { name: 'gateway no-op', server: gateway, path: '/small' },
-        options,
-      );
-      out.merge = await pairedSlices(
-        { name: 'nginx /small', server: nginx, path: '/small' },
-        { name: 'gateway merge', server: gateway, path: '/merge' },
-        options,
-      );
+      out.noop = await besideNginx({ name: 'gateway no-op', server: gateway, path: '/small' });
+      out.merge = await besideNginx({ name: 'gateway merge', server: gateway, path: '/merge' });
     }
     const floor = await server('required-floor');
     if (nginx && floor) {
-      out.noopFloor = await pairedSlices(
-        { name: 'nginx /small', server: nginx, path: '/small' },
-        { name: 'required floor /small', server: floor, path: '/small' },
-        options,
-      );
-      out.mergeFloor = await pairedSlices(
-        { name: 'nginx /small', server: nginx, path: '/small' },
-        { name: 'required floor merge', server: floor, path: '/merge' },
-        options,
-      );
+      out.noopFloor = await besideNginx({ name: 'required floor /small', server: floor, path: '/small' });
+      out.mergeFloor = await besideNginx({ name: 'required floor merge', server: floor, path: '/merge' });
     }
     const plugins = await server('gateway-plugins');
     if (gateway && plugins) {
