@@ -4,14 +4,13 @@ import type { PluginRegistry } from '../plugins/types.js';
 import type { Logger } from 'pino';
 import { bufferBody } from './body.js';
 import { errorStatus, toError } from './errors.js';
-import {
-  emptyHeaders,
-  type HeaderMap,
-  type Middleware,
-  type Proxy,
-  type ProxyRequest,
-  type ProxyResponse,
-  type QueryMap,
+import type {
+  HeaderMap,
+  Middleware,
+  Proxy,
+  ProxyRequest,
+  ProxyResponse,
+  QueryMap,
 } from './types.js';
 
 /**
@@ -108,19 +107,13 @@ async function modifyRequest(mods: readonly Modifier[], req: ProxyRequest): Prom
   };
 }
 
-/** The plugin's own map: a response's may be the shared, frozen `NO_HEADERS`. */
-function copyHeaders(headers: HeaderMap): HeaderMap {
-  const out = emptyHeaders();
-  for (const k in headers) out[k] = [...headers[k]!];
-  return out;
-}
-
 async function modifyResponse(mods: readonly Modifier[], r: ProxyResponse): Promise<ProxyResponse> {
   const wrapper: ResponseWrapper = {
     data: r.data ?? {},
     isComplete: r.isComplete,
     statusCode: r.metadata.statusCode,
-    headers: copyHeaders(r.metadata.headers),
+    // The plugin's own copy: a response's map may be the shared, frozen `NO_HEADERS`.
+    headers: toHeaders(r.metadata.headers),
   };
   const w = (await runAll(mods, wrapper)) as Partial<ResponseWrapper>;
   return {
