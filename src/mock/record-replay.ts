@@ -101,7 +101,7 @@ async function capture(
     if (!source.readableEnded) source.destroy();
   });
   source.pipe(tee);
-  return { ...reply, headers: reply.headers, body: tee, gunzip: false, source: 'live', file, note: 'recorded' };
+  return replyWith(reply, { body: tee, gunzip: false, source: 'live' as const, file, note: 'recorded' });
 }
 
 async function missing(store: RecordingStore, key: RecordingKey): Promise<never> {
