@@ -1,4 +1,4 @@
-import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError, isGatewayError } from '../errors.js';
 import { getState } from '../internal/request-state.js';
 import { isReplayMissing, markBackendCalls } from '../mock/response-marks.js';
@@ -14,6 +14,7 @@ import {
 } from '../proxy/errors.js';
 import { createPipe } from '../proxy/factory.js';
 import { hasKeys } from '../proxy/query.js';
+import { headUntouched } from '../proxy/raw-headers.js';
 import { createClientRequestReader, createProxyRequest } from '../proxy/request.js';
 import { copyResponseHeaders } from '../proxy/response.js';
 import type { ProxyResponse } from '../proxy/types.js';
@@ -92,16 +93,16 @@ export function createPipeHandler(
   }
 
   /**
-   * The usual answer, data encoded and nothing set on the response before (no CORS, no plugin,
-   * no fault): every line goes to `writeHead` as one array, in the order the general path sets
-   * them, which spares Node its per-response header map. Undefined when that does not apply.
+   * The usual answer, data encoded and nothing set on the response before: every line goes to
+   * `writeHead` as one array, in the order the general path sets them. Undefined when that does
+   * not apply.
    */
   function headLines(
     res: ServerResponse,
     response: ProxyResponse | null,
     calls: readonly BackendCallRecord[] | undefined,
   ): string[] | undefined {
-    if (!(res instanceof ServerResponse) || res.getHeaderNames().length > 0) return undefined;
+    if (!headUntouched(res)) return undefined;
     if (response !== null && hasKeys(response.metadata.headers)) return undefined;
     const lines = ['X-Krakend', versionHeader];
     if (calls !== undefined && calls.length > 0) {
@@ -118,9 +119,11 @@ export function createPipeHandler(
     err: Error | undefined,
     calls: readonly BackendCallRecord[] | undefined,
   ): void {
+    // A response with data: its headers are copied, and it is complete when it says so.
+    const withData = response !== null && hasKeys(response.data) ? response : null;
+    const complete = withData?.isComplete === true;
     const lines = !err && bodyRender ? headLines(res, response, calls) : undefined;
     if (lines !== undefined) {
-      const complete = response !== null && hasKeys(response.data) && response.isComplete;
       if (complete && cacheOn) lines.push('Cache-Control', cacheControl);
       const { type, body } = bodyRender!(req, response);
       lines.push('X-Krakend-Completed', complete ? 'true' : 'false', 'Content-Type', type);
@@ -131,15 +134,9 @@ export function createPipeHandler(
     }
     res.setHeader('X-Krakend', versionHeader);
     if (calls !== undefined) markBackendCalls(res, calls, serverTiming);
-    let completed = 'false';
-    if (response !== null && hasKeys(response.data)) {
-      if (response.isComplete) {
-        completed = 'true';
-        if (cacheOn) res.setHeader('Cache-Control', cacheControl);
-      }
-      copyResponseHeaders(res, response.metadata.headers);
-    }
-    res.setHeader('X-Krakend-Completed', completed);
+    if (complete && cacheOn) res.setHeader('Cache-Control', cacheControl);
+    if (withData) copyResponseHeaders(res, withData.metadata.headers);
+    res.setHeader('X-Krakend-Completed', complete ? 'true' : 'false');
     if (err) logError(err);
     if (err && response === null) {
       addErrorHeaders(res, err);

@@ -44,6 +44,15 @@ export function setGatewayHeaders(res: ServerResponse, versionHeader: string): v
 }
 
 /**
+ * Nothing was set on the response yet (no CORS, plugin or fault header) and it is Node's own
+ * HTTP/1 response: its head can go to `writeHead` as one array, which spares Node its
+ * per-response header map.
+ */
+export function headUntouched(res: ServerResponse): boolean {
+  return res instanceof ServerResponse && res.getHeaderNames().length === 0;
+}
+
+/**
  * Writes the status, the gateway's own `X-Krakend`, `X-Krakend-Completed: false` and
  * `Server-Timing`, then the backend headers, minus hop-by-hop, `Trailer` and `Connection`-listed
  * names (reliability.md §1.1, §1.5), minus the encoding and length of a body the gateway ungzips.
@@ -60,7 +69,7 @@ export function writeRawHead(
   serverTiming: string | undefined,
 ): void {
   let lines: string[] | undefined;
-  if (res instanceof ServerResponse && res.getHeaderNames().length === 0) {
+  if (headUntouched(res)) {
     lines = ['X-Krakend', versionHeader, 'X-Krakend-Completed', 'false'];
     if (serverTiming !== undefined) lines.push('Server-Timing', serverTiming);
   } else {
