@@ -36,6 +36,15 @@ export function request(
   });
 }
 
+/** `Name: value` for each raw header pair whose lower-cased name `keep` accepts, in wire order. */
+export function headerLines(raw: readonly string[], keep: (lowerName: string) => boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (keep(raw[i]!.toLowerCase())) out.push(`${raw[i]}: ${raw[i + 1]}`);
+  }
+  return out;
+}
+
 /**
  * Writes raw bytes on a socket and returns everything read until the server closes the
  * connection or `ms` passes (then `timedOut` is true).

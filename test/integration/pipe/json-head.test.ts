@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startBackend, type TestBackend } from '../../helpers/backend.js';
 import { startGateway, type RunningGateway } from '../../helpers/gateway.js';
-import { request } from '../../helpers/http.js';
+import { headerLines, request } from '../../helpers/http.js';
 
 /**
  * The head of an encoded answer (src/http/pipe-handler.ts): written as one array when nothing
@@ -12,14 +12,10 @@ import { request } from '../../helpers/http.js';
 const HIDDEN = new Set(['date', 'connection', 'keep-alive']);
 
 function lines(raw: string[], drop: (name: string) => boolean = () => false): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (HIDDEN.has(name.toLowerCase()) || drop(name.toLowerCase())) continue;
-    // The measured duration changes with every call.
-    out.push(`${name}: ${raw[i + 1]!.replace(/dur=[\d.]+/g, 'dur=N')}`);
-  }
-  return out;
+  // The measured duration changes with every call.
+  return headerLines(raw, (name) => !HIDDEN.has(name) && !drop(name)).map((l) =>
+    l.replace(/dur=[\d.]+/g, 'dur=N'),
+  );
 }
 
 describe('the head of an encoded answer', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startBackend, type TestBackend } from '../../helpers/backend.js';
 import { startGateway, type RunningGateway } from '../../helpers/gateway.js';
-import { request } from '../../helpers/http.js';
+import { headerLines, request } from '../../helpers/http.js';
 
 /**
  * The head of a no-op answer (src/proxy/raw-headers.ts): the gateway's own lines first, then the
@@ -11,13 +11,7 @@ import { request } from '../../helpers/http.js';
  */
 const SHOWN = new Set(['x-krakend', 'x-krakend-completed', 'content-type', 'set-cookie', 'access-control-allow-origin', 'vary']);
 
-function shownLines(raw: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    if (SHOWN.has(raw[i]!.toLowerCase())) out.push(`${raw[i]}: ${raw[i + 1]}`);
-  }
-  return out;
-}
+const shownLines = (raw: string[]): string[] => headerLines(raw, (name) => SHOWN.has(name));
 
 describe('the head of a no-op answer', () => {
   let backend: TestBackend;
