@@ -30,6 +30,11 @@ const { values } = parseArgs({
 });
 const FLOORS: Record<string, ServerKind> = { '/small': 'undici-floor', '/big': 'undici-floor', '/merge': 'merge-floor' };
 const REQUIRED: Record<string, ServerKind> = { '/small': 'required-floor', '/merge': 'required-floor' };
+const FLOOR_NAMES: Partial<Record<ServerKind, string>> = {
+  'undici-floor': 'bare undici proxy',
+  'merge-floor': 'bare undici merge',
+  'required-floor': 'required floor',
+};
 const path = values.path;
 if (values.floor !== 'bare' && values.floor !== 'required') {
   console.error(`--floor must be bare or required, not ${values.floor}`);
@@ -50,9 +55,9 @@ try {
   const gateway = await startServer('gateway', ctx, 'pair-gateway');
   running.push(gateway);
   if (floorKind) {
-    const name = floorKind === 'required-floor' ? 'required floor' : floorKind === 'merge-floor' ? 'bare undici merge' : 'bare undici proxy';
     const floor = await startServer(floorKind, ctx, `pair-${floorKind}`);
     running.push(floor);
+    const name = FLOOR_NAMES[floorKind] ?? floorKind;
     result = await pairedSlices({ name, server: floor, path }, { name: 'gateway', server: gateway, path }, { slices, seconds, connections: 32 });
   } else {
     console.log(`no floor for ${path}: nothing to pair the gateway with`);
