@@ -108,21 +108,31 @@ const GONE: unique symbol = Symbol('gone');
 /**
  * lura's mapping, in config order: for each present `from`, `to` gets its value and then `from`
  * is deleted (so mapping a key onto itself drops it, and chains see earlier renames). Worked out
- * on the few keys involved, then one copy: no `delete` on the body (see {@link denyPick}).
+ * on the few keys involved, then one copy: no `delete` on the body (see {@link denyPick}). The
+ * keys involved are kept in two short arrays, in the order they were first set, as a `Map`
+ * would keep them: a mapping names a handful of keys, too few to build a `Map` for per call.
  */
 function renameKeys(mapping: readonly (readonly [string, string])[], d: DataMap): DataMap {
-  let changed: Map<string, unknown> | undefined;
+  const names: string[] = [];
+  const values: unknown[] = [];
+  const set = (k: string, v: unknown): void => {
+    const i = names.indexOf(k);
+    if (i === -1) {
+      names.push(k);
+      values.push(v);
+    } else values[i] = v;
+  };
   for (const [from, to] of mapping) {
-    const v = changed?.has(from) ? changed.get(from) : hasOwn(d, from) ? d[from] : GONE;
+    const i = names.indexOf(from);
+    const v = i !== -1 ? values[i] : hasOwn(d, from) ? d[from] : GONE;
     if (v === GONE) continue;
-    changed ??= new Map();
-    changed.set(to, v);
-    changed.set(from, GONE);
+    set(to, v);
+    set(from, GONE);
   }
-  if (changed === undefined) return d;
+  if (names.length === 0) return d;
   const out: DataMap = {};
-  for (const k of Object.keys(d)) if (!changed.has(k)) setKey(out, k, d[k]);
-  for (const [k, v] of changed) if (v !== GONE) setKey(out, k, v);
+  for (const k of Object.keys(d)) if (!names.includes(k)) setKey(out, k, d[k]);
+  for (let i = 0; i < names.length; i++) if (values[i] !== GONE) setKey(out, names[i]!, values[i]);
   return out;
 }
 
