@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { goStruct, parseJson, RawNumber, stringifyGo } from '../../../src/encoding/go-json.js';
+import {
+  goStruct,
+  parseJson,
+  RawNumber,
+  sortKeys,
+  stringifyGo,
+} from '../../../src/encoding/go-json.js';
 import { getDecoder } from '../../../src/encoding/index.js';
 import { toXml } from '../../../src/encoding/mxj.js';
 
@@ -53,6 +59,29 @@ describe('Go JSON', () => {
       stringifyGo({ f: 1.5, g: 1e21, n: null, u: undefined }),
       '{"f":1.5,"g":1e+21,"n":null}',
     );
+  });
+
+  it('short key lists sort as Array.prototype.sort does (insertion below 17 keys)', () => {
+    // A fixed-seed generator: key lists of 0..20 keys from an alphabet with the orderings that
+    // matter (case, digits, prefixes, a BMP letter above the surrogates, an astral character).
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const alphabet = ['a', 'B', 'b', '_', '0', '9', 'é', '\uffe0', '😀', ''];
+    for (let round = 0; round < 3000; round++) {
+      const keys: string[] = [];
+      const n = rand(21);
+      for (let i = 0; i < n; i++) {
+        let k = '';
+        for (let c = rand(4); c >= 0; c--) k += alphabet[rand(alphabet.length)];
+        keys.push(k);
+      }
+      const expected = [...keys].sort();
+      sortKeys(keys);
+      assert.deepEqual(keys, expected, `round ${round}`);
+    }
   });
 
   it('decoders per encoding', () => {
