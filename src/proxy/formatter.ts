@@ -113,27 +113,31 @@ const GONE: unique symbol = Symbol('gone');
  * would keep them: a mapping names a handful of keys, too few to build a `Map` for per call.
  */
 function renameKeys(mapping: readonly (readonly [string, string])[], d: DataMap): DataMap {
-  const names: string[] = [];
-  const values: unknown[] = [];
-  const set = (k: string, v: unknown): void => {
-    const i = names.indexOf(k);
-    if (i === -1) {
-      names.push(k);
-      values.push(v);
-    } else values[i] = v;
-  };
+  let names: string[] | undefined;
+  let values: unknown[] | undefined;
   for (const [from, to] of mapping) {
-    const i = names.indexOf(from);
-    const v = i !== -1 ? values[i] : hasOwn(d, from) ? d[from] : GONE;
+    const i = names === undefined ? -1 : names.indexOf(from);
+    const v = i !== -1 ? values![i] : hasOwn(d, from) ? d[from] : GONE;
     if (v === GONE) continue;
-    set(to, v);
-    set(from, GONE);
+    names ??= [];
+    values ??= [];
+    setChange(names, values, to, v);
+    setChange(names, values, from, GONE);
   }
-  if (names.length === 0) return d;
+  if (names === undefined || values === undefined) return d;
   const out: DataMap = {};
   for (const k of Object.keys(d)) if (!names.includes(k)) setKey(out, k, d[k]);
   for (let i = 0; i < names.length; i++) if (values[i] !== GONE) setKey(out, names[i]!, values[i]);
   return out;
+}
+
+/** Sets `k` in the change list: in place when already there, else appended (a `Map`'s order). */
+function setChange(names: string[], values: unknown[], k: string, v: unknown): void {
+  const i = names.indexOf(k);
+  if (i === -1) {
+    names.push(k);
+    values.push(v);
+  } else values[i] = v;
 }
 
 export function createFormatter(
