@@ -29,8 +29,6 @@ const MAX_STREAM_RECORDING = 8 * 1024 * 1024;
 /** Share of the endpoint timeout the live call gets when a recording can stand in. */
 const LIVE_SHARE = 0.8;
 
-type Next = (call: BackendCall) => Promise<BackendReply>;
-
 async function prepare(call: BackendCall): Promise<{ call: BackendCall; key: RecordingKey }> {
   const body = await bufferBody(call.body);
   return {
