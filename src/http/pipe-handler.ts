@@ -16,7 +16,7 @@ import { createPipe } from '../proxy/factory.js';
 import { hasKeys } from '../proxy/query.js';
 import { headUntouched } from '../proxy/raw-headers.js';
 import { createClientRequestReader, createProxyRequest } from '../proxy/request.js';
-import { copyResponseHeaders } from '../proxy/response.js';
+import { copyResponseHeaders, dropStream } from '../proxy/response.js';
 import type { ProxyResponse } from '../proxy/types.js';
 import type { BackendCallRecord, ResolvedEndpoint } from '../types.js';
 import type { EndpointDeps, EndpointHandler } from './endpoint.js';
@@ -177,7 +177,7 @@ export function createPipeHandler(
     }
     err ??= response?.error;
     if (res.destroyed || res.writableEnded) {
-      response?.io?.destroy();
+      dropStream(response?.io);
       if (err) logError(err);
       return;
     }

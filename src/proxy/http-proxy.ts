@@ -9,6 +9,7 @@ import type { PipeDeps, TransportReply } from './deps.js';
 import { toError } from './errors.js';
 import { createFormatter } from './formatter.js';
 import { MAX_BACKEND_BODY, plainCollectedBody, readReply } from './read-body.js';
+import { dropStream } from './response.js';
 import { createStatusHandler, isSuccessStatus } from './status.js';
 import {
   NO_HEADERS,
@@ -105,7 +106,7 @@ export function createHttpProxy(options: HttpProxyOptions): Proxy {
       record(deps, ctx, rec);
     }
     if (ctx.signal.aborted) {
-      if (!reply.collected) reply.body.destroy();
+      if (!reply.collected) dropStream(reply.body);
       throw toError(ctx.signal.reason);
     }
     if (noop) {

@@ -3,6 +3,7 @@ import { isMap, setKey, type DataMap } from './data.js';
 import { childSignal } from './deadline.js';
 import { deadlineExceeded, MultiError, nullResult, toError } from './errors.js';
 import { copyParams } from './request.js';
+import { dropStream } from './response.js';
 import {
   NO_HEADERS,
   type Proxy,
@@ -62,7 +63,7 @@ export class MergeAccumulator {
   }
 
   result(): ProxyResponse {
-    for (const s of this.streams) s.destroy();
+    for (const s of this.streams) dropStream(s);
     const error = this.errors.length > 0 ? new MultiError(this.errors) : undefined;
     if (this.data === undefined) throw error ?? nullResult();
     return {
@@ -110,7 +111,7 @@ export function parallelMerge(stages: readonly Proxy[], timeoutMs: number): Prox
         answer.then(
           (response) => {
             if (!local.signal.aborted) return settle(i, { response });
-            response?.io?.destroy();
+            dropStream(response?.io);
             settle(i, { error: toError(local.signal.reason) });
           },
           (err: unknown) => settle(i, { error: toError(err) }),

@@ -3,6 +3,7 @@ import { gunzip as gunzipCb } from 'node:zlib';
 import { GatewayError } from '../errors.js';
 import { contentEncodingOf, type BackendReply } from './backend-call.js';
 import type { Collected } from './collect-call.js';
+import { dropStream } from './response.js';
 
 const gunzip = promisify(gunzipCb);
 
@@ -71,5 +72,5 @@ export function discard(reply: BackendReply): void {
   if (reply.collected) return; // read whole already: the connection is back in the pool
   const body = reply.body as unknown as { dump?: () => Promise<void> };
   if (typeof body.dump === 'function') body.dump().catch(() => {});
-  else reply.body.destroy();
+  else dropStream(reply.body);
 }

@@ -23,6 +23,19 @@ export function copyResponseHeaders(res: ServerResponse, headers: HeaderMap): vo
   }
 }
 
+function ignore(): void {}
+
+/**
+ * Drops a backend body nobody will read (a `no-op` backend in a merge, a shadow, a losing
+ * concurrent call). undici reports a plain `destroy()` of an unfinished body as an `'error'`
+ * event (`RequestAbortedError`); without a listener that event ended the whole process.
+ */
+export function dropStream(io: Readable | undefined): void {
+  if (io === undefined || io.destroyed) return;
+  io.on('error', ignore);
+  io.destroy();
+}
+
 export function validStatus(status: number): number {
   return Number.isInteger(status) && status >= 200 && status <= 999
     ? status

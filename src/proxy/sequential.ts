@@ -4,6 +4,7 @@ import { childSignal } from './deadline.js';
 import { deadlineExceeded, nullResult, toError } from './errors.js';
 import { cloneFor, MergeAccumulator } from './merge.js';
 import { copyParams } from './request.js';
+import { dropStream } from './response.js';
 import type { Proxy, ProxyResponse } from './types.js';
 
 /**
@@ -110,14 +111,14 @@ export function sequentialMerge(
         }
         acc.add({ response: { ...response!, io: undefined } });
         if (!response!.isComplete) {
-          response!.io?.destroy();
+          dropStream(response!.io);
           break;
         }
         parts[i] = response!;
       }
       return acc.result();
     } finally {
-      for (const p of parts) p?.io?.destroy();
+      for (const p of parts) dropStream(p?.io);
       local.dispose();
     }
   };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { cloneFor } from './merge.js';
 import { copyParams } from './request.js';
+import { dropStream } from './response.js';
 import type { Middleware, Proxy } from './types.js';
 
 /**
@@ -19,7 +20,7 @@ export function shadowLayer(
       for (const shadow of shadows) {
         const signal = AbortSignal.timeout(Math.max(1, timeoutMs));
         shadow({ signal }, { ...copy, params: copyParams(copy.params) }).then(
-          (r) => r?.io?.destroy(),
+          (r) => dropStream(r?.io),
           (err: Error) => logger.debug(`${prefix}[Shadow] ${err.message}`),
         );
       }
