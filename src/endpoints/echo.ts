@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../internal/body.js';
 import { goStruct, stringifyGo } from '../encoding/go-json.js';
 
-/** `/__echo/*` (behaviour §4, lura `TestEchoHandler`): the request as JSON, fields in Go order. */
+/**
+ * `/__echo/*` (behaviour §4, lura `router/gin/echo.go`): the request as JSON, fields in Go order.
+ * `req_uri_details` holds Go's `Request.Host` and the query as `URL.Query().Encode()` writes it.
+ */
 export function echoHandler(req: IncomingMessage, res: ServerResponse): void {
   readBody(req, 1 << 20).then(
     (body) => {
@@ -11,9 +14,11 @@ export function echoHandler(req: IncomingMessage, res: ServerResponse): void {
       const url = new URL(uri, 'http://placeholder');
       const q = uri.indexOf('?');
       const rawQuery = q === -1 ? '' : uri.slice(q + 1).split('#')[0];
-      const query: Record<string, string[]> = {};
+      const query = Object.create(null) as Record<string, string[]>;
       for (const [k, v] of new URLSearchParams(rawQuery)) (query[k] ??= []).push(v);
-      const headers: Record<string, string[]> = {};
+      // Go's `Request.Host`: the absolute-form target's host, else the Host header.
+      const host = absolute ? url.host : (req.headers.host ?? req.headers[':authority'] ?? '');
+      const headers = Object.create(null) as Record<string, string[]>;
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
         const name = canonical(req.rawHeaders[i]);
         if (name === 'Host') continue;
@@ -25,9 +30,9 @@ export function echoHandler(req: IncomingMessage, res: ServerResponse): void {
           req_uri: uri,
           req_uri_details: goStruct({
             fragment: '',
-            host: absolute ? url.host : '',
+            host: String(host),
             path: decodeSafe(url.pathname),
-            query: rawQuery,
+            query: encodeQuery(query),
             user: '',
           }),
           req_method: req.method,
@@ -44,6 +49,22 @@ export function echoHandler(req: IncomingMessage, res: ServerResponse): void {
       res.end();
     },
   );
+}
+
+/** Go's `url.QueryEscape`: only letters, digits and `-_.~` stay; a space becomes `+`. */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** Go's `url.Values.Encode`: keys sorted, each value as `key=value`, joined by `&`. */
+function encodeQuery(query: Record<string, string[]>): string {
+  const parts: string[] = [];
+  for (const k of Object.keys(query).sort()) {
+    for (const v of query[k]!) parts.push(`${queryEscape(k)}=${queryEscape(v)}`);
+  }
+  return parts.join('&');
 }
 
 function decodeSafe(p: string): string {

@@ -1,8 +1,20 @@
-/** The path part of a request target (no query, no fragment). */
+/** `scheme://authority` at the start of an absolute-form request target (RFC 9112 §3.2.2). */
+const ABSOLUTE_FORM = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i;
+
+/**
+ * The path part of a request target (no query, no fragment). An absolute-form target
+ * (`GET http://host/__health HTTP/1.1`) gives its path, as Go routes on `URL.Path`.
+ */
 export function pathOf(url: string | undefined): string {
   if (!url) return '/';
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+  let target = url;
+  if (target.charCodeAt(0) !== 47) {
+    const scheme = ABSOLUTE_FORM.exec(target);
+    if (scheme) target = target.slice(scheme[0].length);
+    if (target === '' || target.charCodeAt(0) === 63) target = `/${target}`;
+  }
+  const q = target.indexOf('?');
+  return q === -1 ? target : target.slice(0, q);
 }
 
 export function queryOf(url: string | undefined): string {

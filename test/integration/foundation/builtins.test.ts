@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startGateway, type RunningGateway } from '../../helpers/gateway.js';
-import { request } from '../../helpers/http.js';
+import { rawRequest, request } from '../../helpers/http.js';
 
 const base = { version: 3, endpoints: [] };
 
@@ -61,12 +61,46 @@ describe('built-in endpoints (behaviour §4)', () => {
       'req_headers',
     ]);
     assert.equal(parsed.req_uri, '/__echo/a?b=1');
-    assert.deepEqual(parsed.req_uri_details, { fragment: '', host: '', path: '/__echo/a', query: 'b=1', user: '' });
+    const host = `127.0.0.1:${new URL(on.url).port}`;
+    assert.deepEqual(parsed.req_uri_details, { fragment: '', host, path: '/__echo/a', query: 'b=1', user: '' });
     assert.equal(parsed.req_method, 'GET');
     assert.deepEqual(parsed.req_querystring, { b: ['1'] });
     assert.equal(parsed.req_body, '{"message":"some body to send"}');
     assert.deepEqual(parsed.req_headers['Content-Type'], ['application/json']);
     assert.equal((await request(`${off.url}/__echo/a`)).status, 404);
+  });
+
+  test('/__echo/ re-encodes the query as Go does: keys sorted, `+` for a space', async () => {
+    const r = await request(`${on.url}/__echo/a?b=1&a=x%20y&c=(*)`);
+    const parsed = JSON.parse(r.body);
+    assert.equal(parsed.req_uri_details.query, 'a=x+y&b=1&c=%28%2A%29');
+    assert.ok(r.body.includes('"query":"a=x+y\\u0026b=1\\u0026c=%28%2A%29"'), r.body);
+    assert.deepEqual(parsed.req_querystring, { a: ['x y'], b: ['1'], c: ['(*)'] });
+    const odd = JSON.parse((await request(`${on.url}/__echo/?__proto__=z`)).body);
+    assert.equal(odd.req_uri_details.query, '__proto__=z');
+    assert.deepEqual(Object.keys(odd.req_querystring), ['__proto__']);
+  });
+
+  test('an absolute-form request line reaches the built-ins by its path, as Go routes', async () => {
+    const { port } = new URL(on.url);
+    const ask = (target: string) =>
+      rawRequest(Number(port), `GET ${target} HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n`);
+    const health = await ask(`http://127.0.0.1:${port}/__health`);
+    assert.equal(health.status, 200);
+    assert.match(health.text, /"status":"ok"/);
+    assert.equal((await ask(`http://localhost:${port}/__debug/x`)).status, 200);
+    const echo = await ask(`http://127.0.0.1:8088/__echo/a?b=1`);
+    assert.equal(echo.status, 200);
+    // The answer is chunked: the JSON sits between the first `{` and the last `}`.
+    const body = JSON.parse(echo.text.slice(echo.text.indexOf('{'), echo.text.lastIndexOf('}') + 1));
+    assert.equal(body.req_uri, 'http://127.0.0.1:8088/__echo/a?b=1');
+    assert.deepEqual(body.req_uri_details, {
+      fragment: '',
+      host: '127.0.0.1:8088',
+      path: '/__echo/a',
+      query: 'b=1',
+      user: '',
+    });
   });
 
   test('health_path and disable_health', async () => {
