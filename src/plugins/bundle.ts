@@ -60,7 +60,10 @@ export async function bundlePlugin(file: string): Promise<Bundle> {
     });
   } catch (err) {
     const first = (err as BuildFailure).errors?.[0];
-    throw new PluginFileError(first?.text ?? (err as Error).message, toLocation(dir, first), err);
+    // A compile error is the user's mistake: its text and position say it all, and esbuild's own
+    // stack and error list are not kept for the log (INTERFACE.md: no stack trace for those).
+    if (first) throw new PluginFileError(first.text, toLocation(dir, first));
+    throw new PluginFileError((err as Error).message, undefined, err);
   }
   const js = result.outputFiles.find((f) => f.path.endsWith('.kc.cjs'));
   const mapFile = result.outputFiles.find((f) => f.path.endsWith('.map'));

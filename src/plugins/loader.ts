@@ -42,10 +42,15 @@ function reportImport(mod: PluginModule, logger: Logger, mapper: StackMapper, st
   const where = `${LOADER} plugin #${mod.index} (${mod.file}):`;
   for (const w of mod.warnings) logger.debug({ file: mod.file }, `${where} esbuild: ${w}`);
   if (mod.error) {
-    const err = serializeError(mod.error.cause ?? mod.error, (s) => mapper.map(s));
+    // A throw at import keeps its (mapped) stack; a compile error has none worth showing.
+    const cause = mod.error.cause;
+    const fields =
+      cause === undefined
+        ? { file: mod.file }
+        : { file: mod.file, err: serializeError(cause, (s) => mapper.map(s)) };
     const text = describeFailure(mod.error.message, mod.error.location);
     // Strict loads throw KC_PLUGIN_LOAD carrying this text; the gateway logs it once.
-    logger[strict ? 'debug' : 'error']({ file: mod.file, err }, `${where} ${text}`);
+    logger[strict ? 'debug' : 'error'](fields, `${where} ${text}`);
   } else if (Object.keys(mod.registerers).length === 0) {
     logger.warn(
       { file: mod.file },
@@ -54,9 +59,18 @@ function reportImport(mod: PluginModule, logger: Logger, mapper: StackMapper, st
   }
 }
 
+/** Every reported failure names its file (and line and column when known), once. */
+function located(message: string, record: LoadedPluginFile): string {
+  if (message.startsWith(record.file)) return message;
+  return record.location ? describeFailure(message, record.location) : `${record.file}: ${message}`;
+}
+
 function strictError(records: readonly LoadedPluginFile[]): GatewayError | undefined {
   const failures = records.flatMap((r) =>
-    r.error ? [r.error] : r.kinds.filter((k) => !k.ok).map((k) => k.error ?? 'registration failed'),
+    (r.error
+      ? [r.error]
+      : r.kinds.filter((k) => !k.ok).map((k) => k.error ?? 'registration failed')
+    ).map((message) => located(message, r)),
   );
   const first = records.find((r) => r.error || r.kinds.some((k) => !k.ok));
   if (!first) return undefined;

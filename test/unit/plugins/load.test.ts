@@ -53,6 +53,13 @@ describe('loadPlugins: a bad file is an ERROR with its file, line and reason (kr
     );
   });
 
+  it('keeps the stack of a throw at import, but no esbuild internals for a compile error', () => {
+    const of = (name: string) => sink.lines.find((l) => l.level === LEVEL.error && l.msg.includes(`(${f(name)})`))!;
+    assert.equal((of('b-syntax.ts') as { err?: unknown }).err, undefined);
+    const thrown = (of('c-throws.ts') as { err?: { stack?: string } }).err;
+    assert.match(thrown?.stack ?? '', /import boom 1/);
+  });
+
   it('keeps KrakenD\'s DEBUG lines and totals for the rest', () => {
     const debug = sink.lines.filter((l) => l.level <= LEVEL.info).map((l) => l.msg);
     assert.equal(debug[0], '[SERVICE: Plugin Loader] Starting loading process');
@@ -88,7 +95,11 @@ describe('loadPlugins: a bad file is an ERROR with its file, line and reason (kr
         assert.equal(err.line, 2);
         assert.equal(err.column, 42);
         assert.equal(err.message.split('\n')[0], `${f('b-syntax.ts')}:2:42 Unexpected ";"`);
-        assert.equal(err.message.split('\n').length, 5);
+        const lines = err.message.split('\n');
+        assert.equal(lines.length, 5);
+        // Every failure names its file: with several plugins, the reload line says which one.
+        for (const line of lines) assert.ok(line.startsWith(`${plugins.folder}/`), line);
+        assert.ok(lines.includes(`${f('f-no-method.ts')}: HandlerRegisterer has no RegisterHandlers method`), err.message);
         return true;
       },
     );
