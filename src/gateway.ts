@@ -122,6 +122,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         debugEndpoints: options.debugEndpoints ?? false,
         dashboard: dashboardHandler,
         strictPlugins: !first,
+        keepPlugins: current?.handlerPlugins,
         version: KRAKEND_VERSION,
         recordReplay,
         serverTiming,

@@ -46,6 +46,8 @@ export interface GenerationOptions {
   dashboard?: NodeHandler;
   /** A plugin that fails to import fails the build (reload keeps the last good generation). */
   strictPlugins: boolean;
+  /** The serving generation's handler plugins: failing one of them fails this build. */
+  keepPlugins?: ReadonlySet<string>;
   onBackendCall?: (rec: BackendCallRecord) => void;
   version: string;
   /** Extra fields merged into the endpoint deps. */
@@ -70,6 +72,8 @@ export interface Generation {
   readonly mockFiles: readonly string[];
   handle(req: IncomingMessage, res: ServerResponse): void;
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** The handler plugins its chain injected: a reload must not silently lose one of them. */
+  readonly handlerPlugins: ReadonlySet<string>;
   /** Requests still running on this generation. */
   readonly inflight: number;
   /** Waits (bounded) for in-flight requests, then aborts the plugins' signals. */
@@ -189,11 +193,14 @@ async function assemble(
     return writeNotFound(res, router, options.version);
   }
 
+  const handlerPlugins = new Set<string>();
   const chained =
     plugins && config.httpServerPlugins
       ? await buildHandlerChain(plugins, config.httpServerPlugins, gatewayCore, {
           logger,
           quiet: options.strictPlugins,
+          keep: options.keepPlugins,
+          injected: handlerPlugins,
         })
       : gatewayCore;
 
@@ -218,6 +225,7 @@ async function assemble(
     routes,
     watchFiles,
     mockFiles: mocking.watchFiles,
+    handlerPlugins,
     get inflight() {
       return inflight;
     },

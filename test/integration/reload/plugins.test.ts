@@ -138,4 +138,70 @@ describe('hot reload of plugins and the modules they import (issue 6)', () => {
     all.stop();
     assert.deepEqual(all.seen, []);
   });
+
+  test('a serving plugin whose factory throws on save keeps the old chain, naming its file', async () => {
+    const before = await body('/ts');
+    const failed = f.nextReload();
+    const exploding = `export const HandlerRegisterer = {
+  RegisterHandlers(register: any) {
+    register('ts', () => { throw new Error('factory exploded'); });
+  },
+};
+`;
+    await f.writePlugin('ts.ts', exploding);
+    const event = await failed;
+    assert.equal(event.ok, false);
+    const message = event.ok ? '' : event.error.message;
+    const file = join(f.pluginDir, 'ts.ts');
+    assert.equal(message, `${file}: [PLUGIN: Server] Error getting the plugin handler: factory exploded`);
+    // Requests never bypass the plugin half-way through an edit.
+    assert.equal(await body('/ts'), before);
+    const fixed = f.nextReload((e) => e.ok);
+    await f.writePlugin('ts.ts', plugin('ts', 'ts', `'ts v4'`));
+    await fixed;
+    assert.equal(await body('/ts'), 'ts v4');
+  });
+
+  test('a registerer of the wrong shape fails the reload with its file named', async () => {
+    const failed = f.nextReload();
+    await f.writePlugin('mjs.mjs', `export const HandlerRegisterer = { RegisterHandlers: 42 };\n`);
+    const event = await failed;
+    const message = event.ok ? '' : event.error.message;
+    assert.equal(message, `${join(f.pluginDir, 'mjs.mjs')}: HandlerRegisterer has no RegisterHandlers method`);
+    assert.equal(await body('/mjs'), 'mjs v2');
+    const fixed = f.nextReload((e) => e.ok);
+    await f.writePlugin('mjs.mjs', plugin('mjs', 'mjs', `'mjs v2'`));
+    await fixed;
+  });
+});
+
+describe('a handler plugin whose factory fails at start', () => {
+  let f: ReloadFixture;
+
+  before(async () => {
+    f = await startReloadFixture({
+      config: (b) =>
+        endpoints(b, ['a'], {
+          plugin: { pattern: '.so', folder: './plugins/' },
+          extra_config: { 'plugin/http-server': { name: ['broken'] } },
+        }),
+      plugins: {
+        'broken.ts': `export const HandlerRegisterer = {
+  RegisterHandlers(register: any) {
+    register('broken', () => { throw new Error('not yet'); });
+  },
+};
+`,
+      },
+    });
+  });
+  after(() => f.close());
+
+  test('is skipped as KrakenD does, and does not block later reloads', async () => {
+    assert.equal((await request(`${f.gw.url}/broken`)).status, 418);
+    const done = f.nextReload();
+    await f.writePlugin('broken.ts', plugin('ts', 'broken', `'working now'`));
+    assert.ok((await done).ok);
+    assert.equal((await request(`${f.gw.url}/broken`)).body, 'working now');
+  });
 });
