@@ -170,12 +170,13 @@ export function createPipeHandler(
     response: ProxyResponse | null,
     failure: Error | undefined,
   ): void {
-    let err = failure;
+    // The proxy's error: a failure, or the one kept beside data (a partial merge, static data
+    // over a failed backend, which lura's static proxy returns with its data).
+    let err = failure ?? response?.error;
     // lura: a context that ended while the proxy still said "no error" is an internal error.
     if (!err && cancel.aborted) {
       err = new GatewayError('KC_BACKEND_TIMEOUT', 'internal server error');
     }
-    err ??= response?.error;
     if (res.destroyed || res.writableEnded) {
       dropStream(response?.io);
       if (err) logError(err);

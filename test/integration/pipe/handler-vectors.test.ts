@@ -379,6 +379,11 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
     assert.equal(data.status, 200);
     assert.equal(data.body, '{"foo":"bar"}');
     assert.equal(data.headers['x-krakend-completed'], 'false');
+    // Static data keeps the backend's error (behaviour §3.8), so that is what is logged.
+    assert.ok(
+      gw.errors().includes('[ENDPOINT: /h7/data] context deadline exceeded'),
+      gw.errors().join('\n'),
+    );
   });
 
   it('H8 TestEndpointHandler_noop: no data renders {}, incomplete', async () => {
