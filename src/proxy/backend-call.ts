@@ -64,6 +64,19 @@ export const IDEMPOTENT: ReadonlySet<string> = new Set([
 ]);
 export const RESET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
+/** What Go's client sends when the request has no `User-Agent` (behaviour §2.5). */
+export const GO_USER_AGENT = 'Go-http-client/1.1';
+
+/**
+ * `User-Agent` as Go's client writes it: its default when the map has none (a backend
+ * `input_headers` list without it), else the first value, and nothing for an empty one.
+ */
+export function pushUserAgent(out: string[], headers: HeaderMap): void {
+  const ua = headers['User-Agent'];
+  if (ua === undefined) out.push('User-Agent', GO_USER_AGENT);
+  else if (ua.length > 0 && ua[0] !== '') out.push('User-Agent', ua[0]!);
+}
+
 /**
  * The header list for undici. A forwarded `Content-Length` only frames the client's own stream;
  * a buffered (possibly rewritten) or absent body gets its length from undici.
@@ -72,9 +85,10 @@ export function flattenHeaders(headers: HeaderMap, body: RequestBody = null): st
   const streamed = body !== null && !Buffer.isBuffer(body);
   const out: string[] = [];
   for (const k in headers) {
-    if (k === 'Content-Length' && !streamed) continue;
+    if ((k === 'Content-Length' && !streamed) || k === 'User-Agent') continue;
     for (const v of headers[k]!) out.push(k, v);
   }
+  pushUserAgent(out, headers);
   return out;
 }
 

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import type { BackendCallRecord } from '../types.js';
-import { flattenHeaders, IDEMPOTENT, RESET_CODES, splitUrl } from './backend-call.js';
+import { flattenHeaders, IDEMPOTENT, pushUserAgent, RESET_CODES, splitUrl } from './backend-call.js';
 import type { PipeDeps } from './deps.js';
 import {
   contextCanceled,
@@ -173,9 +173,11 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
       if (k === 'Content-Length' && (this.body === null || Buffer.isBuffer(this.body))) continue;
       if (!sameHost && SENSITIVE_ON_HOST_CHANGE.has(k)) continue;
       if (k === 'Referer') referer = true;
+      if (k === 'User-Agent') continue;
       for (const v of this.headers[k]!) out.push(k, v);
     }
     if (!referer && this.redirectReferer) out.push('Referer', this.redirectReferer);
+    pushUserAgent(out, this.headers);
     return out;
   }
 

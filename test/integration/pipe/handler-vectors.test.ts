@@ -317,7 +317,8 @@ describe('handler and render vectors (behaviour §7.4, §7.2)', () => {
       Object.keys(headers).filter((k) => k.startsWith('X-')),
       ['X-This-Shall-Pass', 'X-Gandalf-Will-Pass'],
     );
-    assert.equal(headers['User-Agent'], undefined);
+    // The filter dropped KrakenD's User-Agent: Go's client then sends its own (behaviour §2.5).
+    assert.deepEqual(headers['User-Agent'], ['Go-http-client/1.1']);
   });
 
   it('H1 TestEndpointHandler_incomplete: 200, no Cache-Control, completed false', async () => {
