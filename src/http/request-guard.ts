@@ -4,12 +4,15 @@ import type { Logger } from 'pino';
 /**
  * What Node's HTTP parser accepts but an HTTP server must refuse (reliability.md §6 rows 8, 11):
  * a second `Host` header (RFC 9112 §3.2: "MUST respond with a 400"; Go's server says
- * `too many Host headers`) and a `#` in the request target, which no client sends and which
+ * `too many Host headers`), a transfer coding other than a final `chunked` (row 2), and a `#`
+ * in the request target, which no client sends and which
  * Vite refuses first in its stack (CVE-2025-32395) because a check and a use may disagree on
  * where the path ends.
  */
 export function requestProblem(req: IncomingMessage): string | undefined {
   if (req.url !== undefined && req.url.includes('#')) return 'malformed request target';
+  const te = req.headers['transfer-encoding'];
+  if (te !== undefined && !lastCodingIsChunked(te)) return 'unsupported transfer encoding';
   const raw = req.rawHeaders;
   let hosts = 0;
   for (let i = 0; i < raw.length; i += 2) {
@@ -19,6 +22,16 @@ export function requestProblem(req: IncomingMessage): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * RFC 9112 §6.3: a request whose last transfer coding is not `chunked` has no knowable length.
+ * Node's parser refuses it only once it reads the body, after the request reached the handlers
+ * (which had already dialed the backend and logged the abort as an error).
+ */
+function lastCodingIsChunked(te: string): boolean {
+  const comma = te.lastIndexOf(',');
+  return te.slice(comma + 1).trim().toLowerCase() === 'chunked';
 }
 
 /** Go's `400 Bad Request: <why>` answer; the connection is not reused after it (HTTP/1). */

@@ -109,6 +109,29 @@ describe('reliability §6: framing and request targets', () => {
     await assertHealthy(gw.url);
   });
 
+  test('row 2: a transfer coding other than chunked is refused before any handler runs', async () => {
+    let dialed = 0;
+    const count = () => dialed++;
+    backend.server.on('connection', count);
+    const errors = gw.lines.filter((l) => l.level >= 50).length;
+    try {
+      for (const coding of ['identity', 'gzip', 'xchunked', 'chunked, gzip']) {
+        // Node's parser refuses some of these itself (an empty 400), others only after the
+        // request reached the handlers; either way no handler may dial the backend.
+        await refused(
+          `POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${coding}\r\n\r\nabcd`,
+          400,
+          `TE ${coding}`,
+        );
+      }
+    } finally {
+      backend.server.off('connection', count);
+    }
+    assert.equal(dialed, 0, 'no backend connection was opened');
+    assert.equal(gw.lines.filter((l) => l.level >= 50).length, errors, 'no error was logged');
+    await assertHealthy(gw.url);
+  });
+
   test('row 3: bare LF, bare CR, NUL, \\r\\n\\rX and obs-fold → 400 each', async () => {
     const variants: Record<string, string> = {
       'bare LF': 'GET /users/1 HTTP/1.1\nHost: x\n\n',
