@@ -94,7 +94,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (emitter.listenerCount('request') > 0) emitter.emit('request', rec);
   };
 
-  async function build(changed: string[], first: boolean, newerWithin?: NewerWithin): Promise<ReloadEvent> {
+  async function build(changed: string[], newerWithin?: NewerWithin): Promise<ReloadEvent> {
     const started = performance.now();
     const startedAt = Date.now();
     try {
@@ -121,7 +121,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         fallthrough: options.fallthrough ?? true,
         debugEndpoints: options.debugEndpoints ?? false,
         dashboard: dashboardHandler,
-        strictPlugins: !first,
+        // Strict only while a last good generation serves; after a failed start, this is the start.
+        strictPlugins: current !== undefined,
         keepPlugins: current?.handlerPlugins,
         version: KRAKEND_VERSION,
         recordReplay,
@@ -227,8 +228,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     );
   }
 
-  const first = build([], true);
-  const queue = createReloadQueue((changed, newerWithin) => build(changed, false, newerWithin), first);
+  const first = build([]);
+  const queue = createReloadQueue((changed, newerWithin) => build(changed, newerWithin), first);
   function reload(changed: string[] = []): Promise<ReloadEvent> {
     if (closed) return Promise.resolve({ ok: false, error: new GatewayError('KC_CLOSED', 'closed'), changed });
     return queue.request(changed);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBackend, jsonRoutes, type TestBackend } from '../../helpers/backend.js';
@@ -62,6 +62,38 @@ describe('krakend-connect run -w (issue 6)', () => {
       const res = await request(`${cli.url}/a`);
       assert.equal(res.status, 200);
       assert.equal(res.body, '{"a":1}');
+    } finally {
+      assert.equal(await cli.stop(), 0);
+    }
+  });
+
+  test('recovering from a broken first config, plugins load with their start-up lines', async () => {
+    const file = join(dir, 'broken-plugins.json');
+    await mkdir(join(dir, 'plugins'), { recursive: true });
+    await writeFile(
+      join(dir, 'plugins', 'hello.ts'),
+      `export const HandlerRegisterer = {
+  RegisterHandlers(register: any) {
+    register('hello', (_c: any, _e: any, next: any) => (req: any, res: any) =>
+      req.url === '/hello' ? res.end('hi') : next(req, res));
+  },
+};
+`,
+    );
+    await writeFile(file, '{ "version": 3, ');
+    const cli = await startCli(['-c', file, '-w']);
+    try {
+      assert.equal((await request(`${cli.url}/hello`)).status, 503);
+      const good = endpoints(backend.url, ['a'], {
+        plugin: { pattern: '.ts', folder: './plugins/' },
+        extra_config: { 'plugin/http-server': { name: ['hello'] } },
+      });
+      await writeFile(file, JSON.stringify(good));
+      await until(() => cli.output().includes('endpoints loaded'));
+      assert.equal((await request(`${cli.url}/hello`)).body, 'hi');
+      // Nothing served before: this load is the start, and logs as one.
+      assert.ok(cli.output().includes('[SERVICE: Handler Plugin] Total plugins loaded: 1'), cli.output());
+      assert.ok(cli.output().includes('[PLUGIN: Server] Injecting plugin hello'), cli.output());
     } finally {
       assert.equal(await cli.stop(), 0);
     }
