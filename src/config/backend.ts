@@ -87,7 +87,7 @@ export function resolveBackend(
   if (check.error) {
     r.warn(
       [...path, 'url_pattern'],
-      `${check.error} (KrakenD CE refuses to start with this backend; the placeholder is sent empty here)`,
+      `${check.error} (KrakenD CE refuses to start with this backend; here the placeholder goes out unreplaced, as lura leaves it)`,
       'error',
     );
   }

@@ -12,7 +12,7 @@ import { backend, errorOf, problemMessages, resolveObject, v3 } from './helpers.
  * message (the corpus must load: file 037 has an undefined output param).
  */
 function warningMessages(fn: () => { warnings: readonly { level: string; message: string }[] }): string[] {
-  const KRAKEND = / \(KrakenD CE refuses to start with this backend; the placeholder is sent empty here\)$/;
+  const KRAKEND = / \(KrakenD CE refuses to start with this backend; here the placeholder goes out unreplaced, as lura leaves it\)$/;
   return fn()
     .warnings.filter((w) => w.level === 'error' && KRAKEND.test(w.message))
     .map((w) => w.message.replace(KRAKEND, ''));
