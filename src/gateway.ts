@@ -153,9 +153,16 @@ export function createGateway(options: GatewayOptions): Gateway {
         logger.debug(`[SERVICE: Reload] ${error.message}\n(a newer save follows; not reported)`);
         return { ok: false, error, changed };
       }
+      // The same failure again, caught by a save of some other file: said once already.
+      const repeated =
+        lastError !== undefined &&
+        lastError.message === error.message &&
+        isGatewayError(error) &&
+        error.file !== undefined &&
+        !changed.includes(error.file);
       lastError = error;
       await watchFor(current, error, startedAt);
-      logger.error(
+      logger[repeated ? 'debug' : 'error'](
         { code: isGatewayError(error) ? error.code : undefined },
         current
           ? `[SERVICE: Reload] ${error.message}\n(still serving the last good config, generation ${current.id})`

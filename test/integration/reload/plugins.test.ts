@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { unlink, writeFile } from 'node:fs/promises';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { request } from '../../helpers/http.js';
@@ -172,6 +172,41 @@ describe('hot reload of plugins and the modules they import (issue 6)', () => {
     const fixed = f.nextReload((e) => e.ok);
     await f.writePlugin('mjs.mjs', plugin('mjs', 'mjs', `'mjs v2'`));
     await fixed;
+  });
+});
+
+describe('a broken config while plugins are saved', () => {
+  let f: ReloadFixture;
+
+  before(async () => {
+    f = await startReloadFixture({
+      config: (b) =>
+        endpoints(b, ['a'], {
+          plugin: { pattern: '.so', folder: './plugins/' },
+          extra_config: { 'plugin/http-server': { name: ['ts'] } },
+        }),
+      plugins: { 'ts.ts': plugin('ts', 'ts', `'ts v1'`) },
+    });
+  });
+  after(() => f.close());
+
+  test('its error is logged once, not again for every plugin save', async () => {
+    const good = await readFile(f.configFile, 'utf8');
+    const reloadErrors = () =>
+      f.lines.filter((l) => l.level >= LEVEL.error && l.msg.startsWith('[SERVICE: Reload]'));
+    const broken = f.nextReload();
+    await writeFile(f.configFile, '{ "version": 3,, }');
+    assert.equal((await broken).ok, false);
+    assert.equal(reloadErrors().length, 1);
+    const again = f.nextReload();
+    await f.writePlugin('ts.ts', plugin('ts', 'ts', `'ts v2'`));
+    const event = await again;
+    assert.equal(event.ok, false);
+    assert.equal(reloadErrors().length, 1, reloadErrors().map((l) => l.msg).join('\n'));
+    const fixed = f.nextReload((e) => e.ok);
+    await writeFile(f.configFile, good);
+    await fixed;
+    assert.equal((await request(`${f.gw.url}/ts`)).body, 'ts v2');
   });
 });
 
