@@ -162,7 +162,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         !changed.includes(error.file);
       lastError = error;
       await watchFor(current, error, startedAt);
-      logger[repeated ? 'debug' : 'error'](
+      // An emptied or deleted config while a good one serves is a warning (§6 row 63).
+      const gone = current !== undefined && isGatewayError(error) && error.context['gone'] === true;
+      logger[repeated ? 'debug' : gone ? 'warn' : 'error'](
         { code: isGatewayError(error) ? error.code : undefined },
         current
           ? `[SERVICE: Reload] ${error.message}\n(still serving the last good config, generation ${current.id})`

@@ -20,7 +20,13 @@ export async function readConfigText(file: string): Promise<string> {
     const code = (cause as NodeJS.ErrnoException).code ?? '';
     const op = code === 'EISDIR' ? 'read' : 'open';
     const why = OS_ERRORS[code] ?? (cause as Error).message;
-    throw new GatewayError('KC_CONFIG_READ', `'${file}': ${op} ${file}: ${why}`, { cause, file });
+    // `gone`: an editor or a checkout removed it for a moment (reliability.md §6 row 63).
+    const context = code === 'ENOENT' ? { gone: true } : undefined;
+    throw new GatewayError('KC_CONFIG_READ', `'${file}': ${op} ${file}: ${why}`, {
+      cause,
+      file,
+      context,
+    });
   }
 }
 
@@ -31,6 +37,8 @@ function syntaxError(text: string, file: string, offset: number, message: string
     line,
     column,
     problems: [{ file, line, column, path: '', message }],
+    // An emptied file (an editor truncating before it writes) is `gone` too.
+    context: text.trim() === '' ? { gone: true } : undefined,
   });
 }
 

@@ -119,6 +119,9 @@ describe('hot reload of krakend.json (issue 6)', () => {
   });
 
   test('a config emptied, then deleted, keeps the old one until a good save', async () => {
+    const reloadLevels = () =>
+      f.lines.filter((l) => l.level >= LEVEL.warn && l.msg.startsWith('[SERVICE: Reload]'));
+    const before = reloadLevels().length;
     const emptied = f.nextReload();
     await writeFile(f.configFile, '');
     assert.equal((await emptied).ok, false);
@@ -129,6 +132,11 @@ describe('hot reload of krakend.json (issue 6)', () => {
     assert.equal(gone.ok, false);
     assert.match(!gone.ok ? gone.error.message : '', /no such file or directory/);
     assert.equal((await request(`${f.gw.url}/a`)).status, 200);
+    // reliability.md §6 row 63: a warning each, not an error, while the old config serves.
+    assert.deepEqual(
+      reloadLevels().slice(before).map((l) => l.level),
+      [LEVEL.warn, LEVEL.warn],
+    );
     const back = f.nextReload();
     await f.writeConfig(config(['a', 'back']));
     assert.ok((await back).ok);
