@@ -131,6 +131,12 @@ async function assemble(
   const debugHandler = createDebugHandler(logger);
   const standalone = !options.fallthrough;
 
+  /** A 400 for a malformed path, and a warning: the client's URL is what needs fixing (row 12). */
+  function refuseParam(res: ServerResponse, method: string, path: string, why: string): void {
+    logger.warn(`[SERVICE: Router] ${method} ${path}: 400 ${why}`);
+    writeBadParam(res, why);
+  }
+
   function gatewayCore(req: IncomingMessage, res: ServerResponse): void {
     if (cors && cors(req, res)) return;
     const method = req.method ?? 'GET';
@@ -159,7 +165,7 @@ async function assemble(
       }
       if (!router.disablePathDecoding) {
         const bad = checkParams(found.params, found.route.endpoint.wildcard);
-        if (bad) return writeBadParam(res, bad);
+        if (bad) return refuseParam(res, method, path, bad);
       }
       if (router.maxPayload) {
         const over = payloadTooLarge(req, router.maxPayload);
@@ -176,7 +182,7 @@ async function assemble(
       return state.next();
     }
     const escape = badEscape(path);
-    if (escape) return writeBadParam(res, escape);
+    if (escape) return refuseParam(res, method, path, escape);
     if (method === 'OPTIONS' && router.autoOptions) {
       const allow = allowedMethods(routes, path);
       if (allow.length > 0) return writeAutoOptions(res, allow, router, options.version);

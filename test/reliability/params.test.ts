@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startBackend, type TestBackend } from '../helpers/backend.js';
 import { rawRequest, request } from '../helpers/http.js';
+import { LEVEL } from '../helpers/log.js';
 import {
   assertHealthy,
   krakend,
@@ -78,11 +79,17 @@ describe('reliability §6: params, query and headers', () => {
     await assertHealthy(gw.url);
   }
 
-  test('row 12: malformed escape in a param → 400, logged as a 400, not a 500', async () => {
+  test('row 12: malformed escape in a param → 400, a warning, not a 500', async () => {
+    const before = gw.problems().length;
     await refusedAll(['/users/%E0%A4%A/orders'], 400, 'error: invalid URL escape "%A/"');
     const line = gw.lines.find((l) => l['path'] === '/users/%E0%A4%A/orders');
     assert.equal(line?.['status'], 400);
-    assert.equal(gw.problems().length, 0, gw.problems().join('\n'));
+    const warned = gw.lines.filter((l) => l.level === LEVEL.warn).map((l) => l.msg);
+    assert.ok(
+      warned.includes('[SERVICE: Router] GET /users/%E0%A4%A/orders: 400 error: invalid URL escape "%A/"'),
+      warned.join('\n'),
+    );
+    assert.deepEqual(gw.problems().slice(before).length, 1, gw.problems().join('\n'));
   });
 
   test('row 13: %2F in a param → 400 encoded url params, backend sees nothing', async () => {
