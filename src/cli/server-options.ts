@@ -51,7 +51,22 @@ export function createCliServer(app: RequestListener, settings: ServerSettings):
   server.headersTimeout = settings.headersTimeout;
   server.requestTimeout = settings.requestTimeout;
   server.keepAliveTimeout = settings.keepAliveTimeout;
+  server.on('connect', refuseConnect);
   return server;
+}
+
+/**
+ * `CONNECT host:port`: Node hands it to a `connect` listener and, with none, drops the socket
+ * without an answer. KrakenD's router has no route for it: Go's 404 (a browser pointed at the
+ * gateway as its proxy gets an answer that says so).
+ */
+function refuseConnect(_req: unknown, socket: Duplex): void {
+  socket.on('error', () => {});
+  const body = '404 page not found';
+  socket.end(
+    'HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n' +
+      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Statuses Node's own `clientError` default gives (kept: a listener replaces the default). */

@@ -132,6 +132,12 @@ describe('reliability §6: framing and request targets', () => {
     await assertHealthy(gw.url);
   });
 
+  test('CONNECT host:port gets KrakenD\'s 404 and a closed connection, not a dropped socket', async () => {
+    const text = await refused('CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n', 404, 'CONNECT');
+    assert.ok(text.endsWith('\r\n\r\n404 page not found'), JSON.stringify(text));
+    await assertHealthy(gw.url);
+  });
+
   test('row 3: bare LF, bare CR, NUL, \\r\\n\\rX and obs-fold → 400 each', async () => {
     const variants: Record<string, string> = {
       'bare LF': 'GET /users/1 HTTP/1.1\nHost: x\n\n',
