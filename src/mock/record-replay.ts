@@ -50,6 +50,12 @@ function fromRecording(rec: RecordedResponse, call: BackendCall): BackendReply {
   };
 }
 
+/** A 5xx never overwrites a recording (README, "Record and replay"); it is recorded otherwise. */
+async function keeps(store: RecordingStore, key: RecordingKey, status: number): Promise<boolean> {
+  if (status < 500) return false;
+  return (await store.load(key).catch(() => undefined)) !== undefined;
+}
+
 /** Records a live reply and hands on one that reads the same. */
 async function capture(
   store: RecordingStore,
@@ -57,19 +63,24 @@ async function capture(
   reply: BackendReply,
   streamed: boolean,
 ): Promise<TransportReply> {
+  const file = store.display(key);
+  if (await keeps(store, key, reply.statusCode)) {
+    return replyWith(reply, { source: 'live' as const, file, note: 'not recorded: a 5xx keeps the recording' });
+  }
   const headers = Object.create(null) as Record<string, string[]>;
   for (const k in reply.headers) headers[k] = reply.headers[k]!;
-  const file = store.display(key);
   if (!streamed) {
     const body = await readReply(reply); // gzip undone, so the headers say so too
     delete headers['Content-Encoding'];
     delete headers['Content-Length'];
     await store.save(key, { status: reply.statusCode, headers, body });
-    const body$ = Readable.from(body.length > 0 ? [body] : []);
+    // A new reply, not a copy: a collected one keeps its raw (maybe gzip) bytes in `collected`,
+    // which the HTTP stage would read instead of this decoded body.
     return {
-      ...reply,
+      statusCode: reply.statusCode,
       headers,
-      body: body$,
+      body: Readable.from(body.length > 0 ? [body] : []),
+      url: reply.url,
       gunzip: false,
       source: 'live',
       file,
@@ -144,6 +155,9 @@ function liveWithFallback(
 ): BackendTransport {
   return async function liveOrRecording(call0, next) {
     const { call, key } = await prepare(call0);
+    // Only a recording that can stand in shortens the live call's time.
+    const rec = await replay.load(key).catch(() => undefined);
+    if (!rec) return capture(record, key, await next(call), streamed);
     const live = new AbortController();
     const onAbort = (): void => live.abort(call.signal.reason);
     if (call.signal.aborted) onAbort();
@@ -153,23 +167,16 @@ function liveWithFallback(
     }, liveMs);
     let reply: BackendReply | undefined;
     let failure: string;
-    let error: unknown;
     try {
       reply = await next({ ...call, signal: live.signal });
       failure = `status ${reply.statusCode}`;
     } catch (err) {
       if (call.signal.aborted) throw err; // the client left or the endpoint deadline passed
-      error = err;
       failure = toError(err).message;
     } finally {
       clearTimeout(timer);
     }
     if (reply && reply.statusCode < 500) return capture(record, key, reply, streamed);
-    const rec = await replay.load(key).catch(() => undefined);
-    if (!rec) {
-      if (reply) return reply;
-      throw error;
-    }
     if (reply) discard(reply);
     return {
       ...fromRecording(rec, call),

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { startBackend, type TestBackend } from '../../helpers/backend.js';
 import { request } from '../../helpers/http.js';
@@ -37,6 +38,7 @@ function config(backendUrl: string, returnErrorMsg = true): Record<string, unkno
         input_headers: ['Content-Type'],
         backend: [{ url_pattern: '/search' }],
       },
+      { endpoint: '/gz', backend: [{ url_pattern: '/gz' }] },
       {
         endpoint: '/pair/{id}',
         backend: [
@@ -48,10 +50,14 @@ function config(backendUrl: string, returnErrorMsg = true): Record<string, unkno
   };
 }
 
+type Mode = 'ok' | '503' | 'slow' | 'lagging';
+
 /** A backend whose answers can be switched: names change with `version`, `mode` breaks it. */
-function apiBackend(state: { version: number; mode: 'ok' | '503' | 'slow' }) {
+function apiBackend(state: { version: number; mode: Mode }) {
   return startBackend(async (req, res, body) => {
     if (state.mode === 'slow') await new Promise((r) => setTimeout(r, 1500));
+    // Past 80 % of the 1 s endpoint timeout, but in time for the endpoint.
+    if (state.mode === 'lagging') await new Promise((r) => setTimeout(r, 900));
     if (state.mode === '503') {
       res.writeHead(503, { 'content-type': 'text/plain' });
       res.end('down for maintenance');
@@ -71,6 +77,11 @@ function apiBackend(state: { version: number; mode: 'ok' | '503' | 'slow' }) {
     if (/^\/users\/\d+\/extra$/.test(path)) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"extra":true}');
+      return;
+    }
+    if (path === '/gz') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync('{"gz":true}'));
       return;
     }
     if (path === '/raw') {
@@ -100,7 +111,7 @@ const secretHeaders = {
 };
 
 describe('record, then replay with the backend stopped', () => {
-  const state = { version: 1, mode: 'ok' as 'ok' | '503' | 'slow' };
+  const state = { version: 1, mode: 'ok' as Mode };
   let backend: TestBackend;
   let ws: Workspace;
   let host: string;
@@ -292,7 +303,7 @@ describe('record, then replay with the backend stopped', () => {
 });
 
 describe('record and replay together: live first, recordings as the fallback', () => {
-  const state = { version: 1, mode: 'ok' as 'ok' | '503' | 'slow' };
+  const state = { version: 1, mode: 'ok' as Mode };
   let backend: TestBackend;
   let ws: Workspace;
 
@@ -373,6 +384,68 @@ describe('record and replay together: live first, recordings as the fallback', (
     } finally {
       await gw.close();
     }
+  });
+});
+
+describe('recording: gzip, 5xx and slow calls', () => {
+  const state = { version: 1, mode: 'ok' as Mode };
+  let backend: TestBackend;
+  let ws: Workspace;
+  let host: string;
+
+  before(async () => {
+    backend = await apiBackend(state);
+    ws = workspace(config(backend.url));
+    host = `127.0.0.1_${backend.port}`;
+  });
+  after(async () => {
+    await backend.close();
+    ws.remove();
+  });
+
+  test('--record decodes a gzip answer once: the client gets its JSON, the file holds it', async () => {
+    const gw = await gatewayOn(ws, { record: 'gz' });
+    try {
+      const r = await request(`${gw.url}/gz`);
+      assert.equal(r.status, 200);
+      assert.equal(r.body, '{"gz":true}');
+    } finally {
+      await gw.close();
+    }
+    const file = JSON.parse(readFileSync(join(ws.dir, 'gz', host, 'gz', 'GET.json'), 'utf8'));
+    assert.deepEqual(file.response, {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: { gz: true },
+    });
+  });
+
+  test('--record alone: a 5xx is served but never overwrites a recording', async () => {
+    const gw = await gatewayOn(ws, { record: 'keep' });
+    const file = join(ws.dir, 'keep', host, 'users', '5', 'GET.json');
+    try {
+      assert.equal((await request(`${gw.url}/users/5`)).status, 200);
+      state.mode = '503';
+      assert.equal((await request(`${gw.url}/users/5`)).status, 500);
+    } finally {
+      state.mode = 'ok';
+      await gw.close();
+    }
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).response.status, 200);
+  });
+
+  test('live first: with no recording to stand in, a slow call gets the whole timeout', async () => {
+    const gw = await gatewayOn(ws, { record: 'slow', replay: 'slow' });
+    try {
+      state.mode = 'lagging';
+      const r = await request(`${gw.url}/users/6`);
+      assert.equal(r.status, 200);
+      assert.equal(r.body, '{"id":6,"name":"User 6 v1"}');
+    } finally {
+      state.mode = 'ok';
+      await gw.close();
+    }
+    assert.ok(existsSync(join(ws.dir, 'slow', host, 'users', '6', 'GET.json')));
   });
 });
 
