@@ -11,7 +11,8 @@ export function createDashboardHandler(state: DashboardState, snapshot: () => Sn
   return function dashboardHandler(req: IncomingMessage, res: ServerResponse): void {
     const path = pathOf(req.url);
     if (path === '/__krakend') {
-      res.writeHead(301, { Location: '/__krakend/' });
+      // Relative: under a mount prefix (`app.use('/api', gateway)`) the browser stays under it.
+      res.writeHead(301, { Location: '__krakend/' });
       res.end();
       return;
     }

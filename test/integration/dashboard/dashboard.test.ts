@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import connect from 'connect';
 import { after, before, describe, test } from 'node:test';
 import { jsonRoutes, startBackend, type TestBackend } from '../../helpers/backend.js';
+import { createGateway } from '../../../src/index.js';
 import { startGateway, type RunningGateway } from '../../helpers/gateway.js';
 import { request } from '../../helpers/http.js';
+import { closeServer, listenLoopback } from '../../helpers/server.js';
 
 describe('dashboard at /__krakend/ (INTERFACE.md "Dashboard")', () => {
   let backend: TestBackend;
@@ -68,6 +71,27 @@ describe('dashboard at /__krakend/ (INTERFACE.md "Dashboard")', () => {
     assert.equal(rec.path, '/users/1');
     assert.equal(rec.endpoint, '/users/{id}');
     assert.equal(rec.status, 200);
+  });
+
+  test('under a mount prefix, /api/__krakend redirects into the prefix', async () => {
+    const gateway = createGateway({ logger: false, watch: false, dashboard: true, config: { version: 3, endpoints: [] } });
+    await gateway.ready;
+    const app = connect();
+    app.use('/api', gateway);
+    const server = createServer(app);
+    const port = await listenLoopback(server);
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const bare = await request(`${url}/api/__krakend`);
+      assert.equal(bare.status, 301);
+      assert.equal(new URL(bare.headers.location!, `${url}/api/__krakend`).href, `${url}/api/__krakend/`);
+      const followed = await fetch(`${url}/api/__krakend`);
+      assert.equal(followed.status, 200);
+      assert.equal(followed.url, `${url}/api/__krakend/`);
+    } finally {
+      await closeServer(server);
+      await gateway.close();
+    }
   });
 
   test('off with dashboard: false', async () => {
