@@ -31,7 +31,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     record: opts.record,
     replay: opts.replay,
     replayFallthrough: opts.replayFallthrough,
-    dashboard: opts.dashboard,
+    // Commander makes `--no-dashboard` default to true: only its `false` is the user's word,
+    // so the gateway's own default (off under NODE_ENV=production) holds otherwise.
+    dashboard: opts.dashboard === false ? false : undefined,
   });
   const logger = gateway.logger;
   let listenIp = '127.0.0.1';

@@ -93,6 +93,20 @@ describe('krakend-connect run', () => {
     assert.equal(await cli.stop('SIGTERM'), 0);
   });
 
+  test('the dashboard: on by default, off with --no-dashboard and under NODE_ENV=production', async () => {
+    const config = corpusDir + corpus[0];
+    const on = await startCli(['-c', config]);
+    const off = await startCli(['-c', config, '--no-dashboard']);
+    const prod = await startCli(['-c', config], 20_000, { NODE_ENV: 'production' });
+    try {
+      assert.equal((await request(`${on.url}/__krakend/`)).status, 200);
+      assert.equal((await request(`${off.url}/__krakend/`)).status, 404);
+      assert.equal((await request(`${prod.url}/__krakend/`)).status, 404);
+    } finally {
+      await Promise.all([on.stop(), off.stop(), prod.stop()]);
+    }
+  });
+
   test('a broken config exits 1 with its errors', async () => {
     const r = await runCli(['run', '-p', '0', '-c', `${fixtures}broken-rules.json`]);
     assert.equal(r.code, 1);
