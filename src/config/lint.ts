@@ -72,8 +72,27 @@ function describe(e: ErrorObject): { path: JsonPath; message: string } {
   }
 }
 
+/** Our `krakend-connect/*` namespaces: checked when the config loads, unknown to the schema. */
+const OWN_NAMESPACE = 'krakend-connect/';
+
+/** A copy without our namespaces in any `extra_config` (array indices and other keys unchanged). */
+function withoutOwnNamespaces(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutOwnNamespaces);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'extra_config' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const kept = Object.entries(v).filter(([ns]) => !ns.startsWith(OWN_NAMESPACE));
+      out[k] = withoutOwnNamespaces(Object.fromEntries(kept));
+    } else {
+      out[k] = withoutOwnNamespaces(v);
+    }
+  }
+  return out;
+}
+
 /**
- * `krakend check --lint`: the config against the official schema. Every schema error is one
+ * `krakend check --lint`: the config against the official schema (our own namespaces aside). Every schema error is one
  * problem at the offending node; combinator noise (`anyOf`/`oneOf` summaries, duplicates) is cut.
  */
 export function lintConfig(text: string, file: string): ConfigProblem[] {
@@ -85,7 +104,7 @@ export function lintConfig(text: string, file: string): ConfigProblem[] {
     throw err;
   }
   const validate = getValidator();
-  if (validate(data)) return [];
+  if (validate(withoutOwnNamespaces(data))) return [];
   const positions = createPositionMap(text);
   const seen = new Set<string>();
   const problems: ConfigProblem[] = [];

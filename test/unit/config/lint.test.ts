@@ -36,6 +36,30 @@ describe('lintConfig (official KrakenD 2.13 schema)', () => {
     assert.ok(problems.every((p) => p.file === 'k.json'));
   });
 
+  test('our own namespaces pass; an unknown one next to them still fails', () => {
+    const text = JSON.stringify({
+      version: 3,
+      extra_config: { 'krakend-connect/faults': { delay: '1s' } },
+      endpoints: [
+        {
+          endpoint: '/a',
+          extra_config: { 'krakend-connect/faults': { status: 503 } },
+          backend: [
+            {
+              url_pattern: '/b',
+              host: ['http://x'],
+              extra_config: { 'krakend-connect/mock': { body: { a: 1 } }, 'no/such': {} },
+            },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(
+      lintConfig(text, 'k.json').map((p) => `${p.path}: ${p.message}`),
+      [`endpoints[0].backend[0].extra_config.no/such: schema: property 'no/such' is not allowed`],
+    );
+  });
+
   test('a syntax error is reported as the one problem', () => {
     assert.deepEqual(lintConfig('{\n  "version": 3,\n}', 'k.json'), [
       {
