@@ -42,5 +42,8 @@ describe('a config that fails at first load (INTERFACE.md)', () => {
     assert.equal(r.status, 503);
     assert.equal(r.headers['content-type'], 'text/html; charset=utf-8');
     assert.match(r.body, /krakend\.json:3:17 endpoints\[0\]: ignoring the &#39; \/a&#39; endpoint/);
+    // Marked, and the page polls for the fix (test/e2e/not-ready-browser.test.ts runs it).
+    assert.equal(r.headers['x-krakend-connect-not-ready'], 'KC_CONFIG_INVALID');
+    assert.match(r.body, /<script>\(function poll\(\)\{setTimeout\(/);
   });
 });
