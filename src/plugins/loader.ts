@@ -61,7 +61,9 @@ function reportImport(mod: PluginModule, logger: Logger, mapper: StackMapper, st
 
 /** Every reported failure names its file (and line and column when known), once. */
 function located(message: string, record: LoadedPluginFile): string {
-  if (message.startsWith(record.file)) return message;
+  // A compile error in a module the plugin imports already starts with that module's position.
+  const at = record.location?.file;
+  if (message.startsWith(record.file) || (at !== undefined && message.startsWith(at))) return message;
   return record.location ? describeFailure(message, record.location) : `${record.file}: ${message}`;
 }
 

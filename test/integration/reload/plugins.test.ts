@@ -109,7 +109,8 @@ describe('hot reload of plugins and the modules they import (issue 6)', () => {
     const event = await failed;
     assert.equal(event.ok, false);
     const message = event.ok ? '' : event.error.message;
-    assert.ok(message.includes(`${broken}:2:`), message);
+    assert.ok(message.startsWith(`${broken}:2:`), message);
+    assert.equal(message.split(broken).length, 2, `the position once: ${message}`);
     const fixed = f.nextReload((e) => e.ok);
     await writeFile(broken, `export const word = () => 'fixed';\n`);
     assert.deepEqual((await fixed).changed, [broken]);
