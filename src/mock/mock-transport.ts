@@ -49,8 +49,13 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** RFC 9110 §8.6: no `Content-Length` on a 1xx or a 204 (nor a 304, which mirrors a 200). */
+export function bodiless(status: number): boolean {
+  return status < 200 || status === 204 || status === 304;
+}
+
 function reply(call: BackendCall, a: MockAnswer, file: string, note?: string): TransportReply {
-  a.headers['Content-Length'] = [String(a.body.length)];
+  if (!bodiless(a.status)) a.headers['Content-Length'] = [String(a.body.length)];
   return {
     statusCode: a.status,
     headers: a.headers,

@@ -7,6 +7,7 @@ import type { BackendTransport, TransportReply } from '../proxy/deps.js';
 import { toError } from '../proxy/errors.js';
 import { discard, readReply } from '../proxy/read-body.js';
 import type { ResolvedBackend, ResolvedEndpoint } from '../types.js';
+import { bodiless } from './mock-transport.js';
 import type { RecordedResponse } from './recording-file.js';
 import { recordingKey, type RecordingKey } from './recording-key.js';
 import type { RecordingStore } from './recordings.js';
@@ -40,7 +41,7 @@ async function prepare(call: BackendCall): Promise<{ call: BackendCall; key: Rec
 function fromRecording(rec: RecordedResponse, call: BackendCall): BackendReply {
   const headers = Object.create(null) as Record<string, string[]>;
   for (const k in rec.headers) headers[k] = rec.headers[k]!;
-  headers['Content-Length'] = [String(rec.body.length)];
+  if (!bodiless(rec.status)) headers['Content-Length'] = [String(rec.body.length)];
   return {
     statusCode: rec.status,
     headers,

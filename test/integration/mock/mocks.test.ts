@@ -83,6 +83,13 @@ function config(): Record<string, unknown> {
         }),
       ),
       {
+        endpoint: '/empty',
+        output_encoding: 'no-op',
+        backend: [
+          { url_pattern: '/empty', encoding: 'no-op', extra_config: mock({ file: 'mocks/empty.mjs' }) },
+        ],
+      },
+      {
         endpoint: '/broken',
         backend: [{ url_pattern: '/x', extra_config: mock({ file: 'mocks/broken.json' }) }],
       },
@@ -116,6 +123,7 @@ const greet = (who: string): string => \`hello \${who}\`;
 export default (req: Req): string => greet(req.params.name);
 `,
   );
+  ws.write('mocks/empty.mjs', 'export default () => undefined;\n');
   ws.write('mocks/api/users/index.json', [{ id: 1 }, { id: 2 }]);
   ws.write('mocks/api/users/me.json', { id: 'me' });
   ws.write('mocks/api/users/[id].json', { id: '{id}', from: '[id].json' });
@@ -167,6 +175,13 @@ describe('mock files and folders', () => {
     assert.equal(r.headers['x-mock'], 'yes');
     assert.equal(r.headers['content-type'], 'application/json');
     assert.equal(r.body, '{"id":"7","name":"User 7","secret":"hidden","note":"{unknown} stays"}');
+  });
+
+  test('a module that returns nothing is a 204, without the Content-Length a 204 must not have', async () => {
+    const r = await request(`${gw.url}/empty`);
+    assert.equal(r.status, 204);
+    assert.equal(r.body, '');
+    assert.equal(r.headers['content-length'], undefined);
   });
 
   test('a JS module is a function of the request; a Response sets the status', async () => {
