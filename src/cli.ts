@@ -43,7 +43,11 @@ export function buildProgram(): Command {
       '--allowed-host <host...>',
       'answer 403 to requests for other hosts than loopback, IPs and these (DNS-rebinding guard)',
     )
-    .action(async (opts) => {
+    .action(async (opts, command: Command) => {
+      // Without --replay the flag would silently do nothing.
+      if (opts.replayFallthrough && !opts.replay) {
+        command.error('error: --replay-fallthrough needs --replay <dir>', { exitCode: 2 });
+      }
       // Each command loads only its own modules: `run`'s start-up time is a target.
       const { runCommand } = await import('./cli/run.js');
       process.exitCode = await runCommand({ ...opts, config: resolve(opts.config) });

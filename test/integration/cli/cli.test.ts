@@ -59,6 +59,9 @@ describe('krakend-connect check', () => {
     assert.equal((await runCli(['check'])).code, 2);
     assert.equal((await runCli(['nonsense'])).code, 2);
     assert.equal((await runCli(['run', '-c', 'x.json', '--log-level', 'LOUD'])).code, 2);
+    const alone = await runCli(['run', '-c', 'x.json', '--replay-fallthrough']);
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--replay-fallthrough needs --replay <dir>/);
   });
 
   test('-d prints the routes', async () => {
