@@ -32,6 +32,8 @@ interface Deadline {
   /** The waiting layer's state, and its answer if it still waits at the deadline. */
   current: LayerState | undefined;
   expire: Expire | undefined;
+  /** Who hears of a write error on the response (see {@link onResponseError}). */
+  logger: Logger | undefined;
 }
 
 /**
@@ -44,14 +46,29 @@ const kDeadline = Symbol('krakend-connect.plugins');
 
 type WithSlots = ServerResponse & { [kDeadline]?: Deadline };
 
-function stateOf(res: ServerResponse): Deadline {
+function stateOf(res: ServerResponse, logger: Logger): Deadline {
   const slots = res as WithSlots;
   let d = slots[kDeadline];
   if (d === undefined) {
-    d = { states: [], timer: undefined, ms: 0, req: undefined, res, current: undefined, expire: undefined };
+    d = { states: [], timer: undefined, ms: 0, req: undefined, res, current: undefined, expire: undefined, logger };
     slots[kDeadline] = d;
+    res.on('error', onResponseError);
   }
   return d;
+}
+
+/**
+ * A plugin that writes after `end` (a second `res.end()`) makes Node emit `'error'` on the
+ * response; with no listener that ended the whole process. One shared listener per response
+ * that plugins see: the mistake is logged, the answer already sent stands.
+ */
+function onResponseError(this: WithSlots, err: Error): void {
+  const d = this[kDeadline];
+  const { method, path } = d?.req ? describeRequest(d.req) : { method: '?', path: '?' };
+  d?.logger?.warn(
+    { code: (err as NodeJS.ErrnoException).code, method, path },
+    `[PLUGIN: Server] ${method} ${path}: ${errorMessage(err)} (a plugin wrote to a finished response)`,
+  );
 }
 
 function onTimer(d: Deadline): void {
@@ -185,7 +202,7 @@ export function createLayer(
   function wrap(handler: PluginHandler): NodeHandler {
     const layer = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
       const st: LayerState = { nextCalled: false, settled: false };
-      const d = stateOf(res);
+      const d = stateOf(res, logger);
       d.states[index] = st;
       arm(d, req, st, deadlineMs, onDeadline);
       let result: unknown;

@@ -24,6 +24,10 @@ const PLUGIN = `
 export const HandlerRegisterer = {
   RegisterHandlers(register) {
     register('crlf', (_ctx, _extra, next) => (req, res) => {
+      if (req.url === '/twice') {
+        res.end('one');
+        return res.end('two');
+      }
       if (req.url === '/response') {
         res.setHeader('X-Injected', 'a\\r\\nSet-Cookie: evil=1');
         return res.end('not reached');
@@ -105,6 +109,18 @@ describe('reliability §6 row 58: plugins that inject CR/LF', () => {
       gw.problems().join('\n'),
     );
     await assertHealthy(gw.url);
+  });
+
+  test('row 57: a plugin that ends its response twice is logged; the gateway keeps serving', async () => {
+    const r = await request(`${gw.url}/twice`);
+    assert.equal(r.status, 200);
+    assert.equal(r.body, 'one');
+    await assertHealthy(gw.url);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(
+      gw.problems().some((m) => m.includes('GET /twice: write after end (a plugin wrote to a finished response)')),
+      gw.problems().join('\n'),
+    );
   });
 
   test('row 58: CR/LF in a request header → 500; the backend never sees the request', async () => {
