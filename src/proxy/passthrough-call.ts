@@ -66,7 +66,7 @@ function onClientDrain(this: CallResponse): void {
   this[kCall]?.resumeBackend();
 }
 
-function expireQueued(call: PassthroughCall): void {
+function expireCall(call: PassthroughCall): void {
   call.expire();
 }
 
@@ -85,10 +85,14 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
   private retried = false;
   private redirectFrom = '';
   /**
-   * Armed only when the pool queued the call (every connection busy): undici's headers timeout
-   * starts on a socket, so a queued call would otherwise wait for one without any bound.
+   * The endpoint timeout until the final response's headers, across redirects (KrakenD's
+   * context deadline). undici's own headers timeout stays as a backstop, but it starts only on a
+   * socket (a queued call would wait without bound) and its timers have a 0.5-1 s resolution:
+   * a 300 ms timeout fired after a second.
    */
-  private queueTimer: NodeJS.Timeout | undefined;
+  private deadline: NodeJS.Timeout | undefined;
+  /** Answered with a failure: later callbacks of the call change nothing. */
+  private failed = false;
   private expired = false;
   private redirectReferer: string | undefined;
   /** The request's backend call list (dashboard, `Server-Timing`), when observed. */
@@ -128,7 +132,11 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
       this.fail(err);
       return;
     }
-    const running = dispatcher.dispatch(
+    // Once per call: a redirect hop or the reset retry keeps the first deadline.
+    if (this.hops === 0 && !this.retried && this.s.timeoutMs > 0) {
+      this.deadline = setTimeout(expireCall, this.s.timeoutMs, this);
+    }
+    dispatcher.dispatch(
       {
         origin,
         path,
@@ -140,24 +148,20 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
       },
       this,
     );
-    if (!running && this.queueTimer === undefined && this.s.timeoutMs > 0) {
-      this.queueTimer = setTimeout(expireQueued, this.s.timeoutMs, this);
-    }
   }
 
   /** The endpoint timeout passed before any answer: KrakenD's 500, and the call is dropped. */
   expire(): void {
-    this.queueTimer = undefined;
+    this.deadline = undefined;
     if (this.headersDone || this.gone || this.expired) return;
     this.expired = true;
-    this.abortFn?.(deadlineExceeded());
-    this.fail(deadlineExceeded());
+    this.fail(deadlineExceeded()); // aborts the call too
   }
 
-  private clearQueueTimer(): void {
-    if (this.queueTimer === undefined) return;
-    clearTimeout(this.queueTimer);
-    this.queueTimer = undefined;
+  private clearDeadline(): void {
+    if (this.deadline === undefined) return;
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
   }
 
   private redirectHeaders(): string[] {
@@ -183,7 +187,7 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
 
   clientGone(): void {
     this.gone = true;
-    this.clearQueueTimer();
+    this.clearDeadline();
     this.abortFn?.(contextCanceled());
     this.gunzip?.destroy();
   }
@@ -199,8 +203,7 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    if (statusCode < 200) return true;
-    this.clearQueueTimer();
+    if (statusCode < 200 || this.failed) return true;
     this.resume = resume;
     const res = this.res;
     const head = scanRawHeaders(rawHeaders, this.askedGzip);
@@ -220,6 +223,7 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
       }
     }
     this.record(statusCode);
+    this.clearDeadline();
     try {
       // Before the backend's own headers, which may add more `Server-Timing` metrics.
       const timing = this.s.serverTiming && this.calls ? this.s.serverTiming(this.calls) : undefined;
@@ -231,7 +235,9 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
     this.headersDone = true;
     if (head.gzip) {
       const gunzip = (this.gunzip = createGunzip());
-      gunzip.on('error', () => {
+      gunzip.on('error', (err) => {
+        // Logged as a failed body is (onError): the client only sees the connection close.
+        this.s.deps.logger.error(`${this.s.prefix} gzip: ${err.message}`);
         this.abortFn?.();
         res.destroy();
       });
@@ -270,8 +276,7 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
-    this.clearQueueTimer();
-    if (this.expired) return; // answered already
+    if (this.expired || this.failed) return; // answered already
     if (this.gone) {
       this.res.destroy();
       return;
@@ -283,6 +288,7 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
       this.start();
       return;
     }
+    this.clearDeadline();
     const e = code === 'UND_ERR_HEADERS_TIMEOUT' ? deadlineExceeded() : err;
     if (this.headersDone) {
       this.s.deps.logger.error(`${this.s.prefix} ${toError(e).message}`);
@@ -324,7 +330,15 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
 
   /** An answer before any backend header reached the client: KrakenD's 500 (DECISIONS.md 12). */
   private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.clearDeadline();
     const e = toError(err);
+    // The backend may still hold a connection for this call (a bad redirect, a head Node
+    // refused): abort it, or the pool keeps that socket until the process ends.
+    const abort = this.abortFn;
+    this.abortFn = undefined;
+    abort?.(e);
     this.record(0, e.message);
     this.s.deps.logger.error(`${this.s.prefix} ${e.message}`);
     const res = this.res;
