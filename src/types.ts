@@ -109,7 +109,8 @@ export interface BackendCallRecord {
   status: number;
   ms: number;
   error?: string;
-  source?: 'live' | 'replay' | 'mock' | 'plugin';
+  /** Who answered: the backend, a recording, a mock file, a client plugin, an injected fault. */
+  source?: 'live' | 'replay' | 'mock' | 'plugin' | 'fault';
   /** The recording or mock file that answered, relative to its folder. */
   file?: string;
   /** What happened besides the call: an injected fault, a live failure a recording covered. */

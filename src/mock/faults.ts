@@ -106,7 +106,7 @@ export function faultTransport(faults: FaultOptions): BackendTransport {
     if (faults.reset) {
       const cause = Object.assign(new Error('injected reset'), { code: 'ECONNRESET' });
       const err = networkError(call.method, call.url, cause);
-      Object.assign(err.context, { source: 'mock', note: `${note}injected fault: reset` });
+      Object.assign(err.context, { source: 'fault', note: `${note}injected fault: reset` });
       throw err;
     }
     const headers = Object.create(null) as Record<string, string[]>;
@@ -119,7 +119,7 @@ export function faultTransport(faults: FaultOptions): BackendTransport {
       body: Readable.from(body.length > 0 ? [body] : []),
       url: call.url,
       gunzip: false,
-      source: 'mock',
+      source: 'fault',
       note: `${note}injected fault: status ${status}`,
     };
   };

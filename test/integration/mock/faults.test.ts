@@ -151,7 +151,7 @@ describe('fault injection', () => {
     );
     assert.deepEqual(
       (await lastCalls()).map(({ status, source, note }) => ({ status, source, note })),
-      [{ status: 503, source: 'mock', note: 'injected fault: status 503' }],
+      [{ status: 503, source: 'fault', note: 'injected fault: status 503' }],
     );
     const code = await request(`${gw.url}/b/code`);
     assert.equal(code.status, 503);
@@ -182,8 +182,10 @@ describe('fault injection', () => {
     );
     assert.deepEqual(
       (await lastCalls()).map(({ status, source, note }) => ({ status, source, note })),
-      [{ status: 0, source: 'mock', note: 'injected fault: reset' }],
+      [{ status: 0, source: 'fault', note: 'injected fault: reset' }],
     );
+    // The backend is live; the answer was injected, and the browser's devtools say so.
+    assert.match(r.headers['server-timing'] ?? '', /desc="GET \/users\/1 \(fault\) \(failed\)"/);
   });
 
   test('one failing backend of a merge leaves a partial answer', async () => {
