@@ -1,5 +1,5 @@
 import { findSyntaxError } from '../config/json-scan.js';
-import { lineColumn } from '../config/positions.js';
+import { createPositionMap, lineColumn } from '../config/positions.js';
 import { GatewayError } from '../errors.js';
 import { HOP_BY_HOP } from '../proxy/headers.js';
 import type { HeaderMap } from '../proxy/types.js';
@@ -78,7 +78,15 @@ export function parseRecording(text: string, file: string): RecordedResponse {
   const res = (doc as { response?: unknown } | null)?.response as
     Record<string, unknown> | undefined;
   if (typeof res !== 'object' || res === null || typeof res['status'] !== 'number') {
-    throw invalid(file, `a recording needs "response": {"status": <number>, …}`);
+    // At the node that is wrong (or its nearest parent), with its JSON path.
+    const path = typeof res === 'object' && res !== null ? ['response', 'status'] : ['response'];
+    const { line, column } = createPositionMap(text).locate(path);
+    const message = `${path.join('.')}: a recording needs "response": {"status": <number>, …}`;
+    throw new GatewayError('KC_REPLAY_MISSING', `${file}:${line}:${column} ${message}`, {
+      file,
+      line,
+      column,
+    });
   }
   const headers = Object.create(null) as HeaderMap;
   const raw = res['headers'];

@@ -127,7 +127,11 @@ describe('recording files', () => {
       message: "rec/x.json:2:15 invalid character '}' looking for beginning of value",
     });
     assert.throws(() => parseRecording('{"request": {}}', 'rec/x.json'), {
-      message: 'rec/x.json:1:1 a recording needs "response": {"status": <number>, …}',
+      message: 'rec/x.json:1:1 response: a recording needs "response": {"status": <number>, …}',
+    });
+    // Valid JSON with a wrong value: the position and path of that value.
+    assert.throws(() => parseRecording('{\n  "response": {\n    "status": "200"\n  }\n}', 'rec/x.json'), {
+      message: 'rec/x.json:3:15 response.status: a recording needs "response": {"status": <number>, …}',
     });
   });
 });
