@@ -67,8 +67,10 @@ export function readRouterOptions(r: Report, path: JsonPath, value: unknown): Ro
         out[LISTS[key as keyof typeof LISTS]] = v as string[];
       } else wrongType(key, 'a list of strings');
     } else if (key === 'max_payload') {
+      // A limit meant but unreadable would silently serve without one: refused instead
+      // (reliability.md §6 row 62, "invalid size limit"; a reload keeps the last good config).
       if (typeof v === 'number' && Number.isInteger(v) && v >= 0) out.maxPayload = v;
-      else wrongType(key, 'a whole number of bytes');
+      else r.problem([...path, key], `router option 'max_payload' must be a whole number of bytes`);
     } else if (key === 'health_path') {
       if (typeof v === 'string') out.healthPath = v === '' ? '/__health' : v;
       else wrongType(key, 'a string');

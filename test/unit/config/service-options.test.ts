@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { defaultRouterOptions } from '../../../src/config/router-options.js';
-import { backend, resolveObject, v3 } from './helpers.js';
+import { backend, errorOf, resolveObject, v3 } from './helpers.js';
 
 const withExtra = (extra: Record<string, unknown>, top: Record<string, unknown> = {}) =>
   resolveObject(v3([{ endpoint: '/a', backend: [backend()] }], { ...top, extra_config: extra }));
@@ -113,6 +113,18 @@ describe('service options', () => {
         "router option 'max_multipart_memory' is not supported by krakend-connect and is ignored",
       ],
     );
+  });
+
+  test('router max_payload: a whole number is the limit; anything else fails the load', () => {
+    assert.equal(withExtra({ router: { max_payload: 1024 } }).router.maxPayload, 1024);
+    for (const bad of ['12 potatoes', -5, 1.5]) {
+      const err = errorOf(() => withExtra({ router: { max_payload: bad } }));
+      assert.equal(err.code, 'KC_CONFIG_INVALID');
+      assert.deepEqual(
+        err.problems.map((p) => `${p.path}: ${p.message}`),
+        ["extra_config.router.max_payload: router option 'max_payload' must be a whole number of bytes"],
+      );
+    }
   });
 
   test('logging: level, prefix, stdout; syslog and format warn once each', () => {
