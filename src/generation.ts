@@ -12,7 +12,14 @@ import {
   type EndpointHandler,
   type UpgradeHandler,
 } from './http/endpoint.js';
-import { writeNotFound, writeMethodNotAllowed, writeRedirect, writeBadParam, writeAutoOptions } from './http/standalone.js';
+import {
+  forwardedPrefix,
+  writeAutoOptions,
+  writeBadParam,
+  writeMethodNotAllowed,
+  writeNotFound,
+  writeRedirect,
+} from './http/standalone.js';
 import {
   payloadTooLarge,
   requestProblem,
@@ -191,7 +198,11 @@ async function assemble(
       trailingSlash: !router.disableRedirectTrailingSlash,
       fixedPath: !router.disableRedirectFixedPath,
     });
-    if (target !== undefined) return writeRedirect(res, method, target, req.url, req.headers['x-forwarded-prefix']);
+    if (target !== undefined) {
+      // gin adds X-Forwarded-Prefix to a trailing-slash redirect only, sanitised.
+      const prefix = target.kind === 'slash' ? forwardedPrefix(req.headers['x-forwarded-prefix']) : '';
+      return writeRedirect(res, method, target.path, req.url, prefix);
+    }
     if (!router.disableHandleMethodNotAllowed) {
       const allow = allowedMethods(routes, path);
       if (allow.length > 0) return writeMethodNotAllowed(res, allow, router, options.version);

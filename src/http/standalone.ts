@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { stringifyGo } from '../encoding/go-json.js';
+import { cleanPath } from '../internal/path.js';
 import type { RouterOptions } from '../types.js';
 
 /** Answers of KrakenD's router when nothing matches (behaviour §2.2, CE `router_engine.go`). */
@@ -44,24 +45,57 @@ function writeRouterError(
 }
 
 /** 301 for GET, 307 otherwise; `Location` keeps the query; no X-Krakend headers. */
+/**
+ * gin's `X-Forwarded-Prefix` for a trailing-slash redirect: `path.Clean`ed, stripped of every
+ * character but letters, digits, `/` and `-`, repeated slashes collapsed. Without it a client
+ * could send `//evil.example` and get a redirect to another site.
+ */
+export function forwardedPrefix(header: string | string[] | undefined): string {
+  const raw = typeof header === 'string' ? header : '';
+  if (raw === '') return '';
+  const cleaned = cleanPath(raw).replace(/[^a-zA-Z0-9/-]+/g, '').replace(/\/{2,}/g, '/');
+  return cleaned === '.' ? '' : cleaned;
+}
+
+/** net/http's `Redirect`: a path is cleaned (a trailing slash kept), the query kept. */
+function redirectLocation(path: string): string {
+  const trailing = path.endsWith('/');
+  const cleaned = cleanPath(path);
+  return trailing && !cleaned.endsWith('/') ? `${cleaned}/` : cleaned;
+}
+
 export function writeRedirect(
   res: ServerResponse,
   method: string,
   target: string,
   url: string | undefined,
-  prefix?: string | string[],
+  prefix = '',
 ): void {
   const q = url ? url.indexOf('?') : -1;
-  const pre = typeof prefix === 'string' ? prefix.replace(/\/$/, '') : '';
-  const location = pre + target + (q === -1 || !url ? '' : url.slice(q));
+  const path = redirectLocation(prefix === '' ? target : `${prefix}/${target}`);
+  const location = path + (q === -1 || !url ? '' : url.slice(q));
   if (method === 'GET') {
-    res.writeHead(301, { Location: location, 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(`<a href="${escapeHtml(location)}">Moved Permanently</a>.\n\n`);
+    const body = `<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n`;
+    res.writeHead(301, {
+      Location: location,
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
+    res.end(body);
     return;
   }
-  res.writeHead(307, { Location: location });
+  res.writeHead(307, { Location: location, 'Content-Length': 0 });
   res.end();
 }
+
+/** Go's `html.EscapeString`, as net/http's `Redirect` writes its body. */
+function htmlEscape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;',
+};
 
 export function writeBadParam(res: ServerResponse, message: string): void {
   res.writeHead(400, {
@@ -80,10 +114,8 @@ export function writeAutoOptions(
   res.writeHead(200, {
     Allow: [...allow].sort().join(', '),
     'X-Krakend': versionValue(router, version),
+    'Content-Length': 0,
   });
   res.end();
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

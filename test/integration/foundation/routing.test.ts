@@ -83,6 +83,50 @@ describe('routing, standalone (KrakenD router, DECISIONS.md 7)', () => {
     assert.equal(p.body, '');
   });
 
+  test('redirects are framed and escaped as net/http writes them', async () => {
+    const g = await request(`${gw.url}/static/?a=1&b=2`);
+    assert.equal(g.status, 301);
+    assert.equal(g.body, '<a href="/static?a=1&amp;b=2">Moved Permanently</a>.\n\n');
+    assert.equal(g.headers['content-length'], String(Buffer.byteLength(g.body)));
+    assert.equal(g.headers['transfer-encoding'], undefined);
+    const p = await request(`${gw.url}/some/`, { method: 'POST' });
+    assert.equal(p.headers['content-length'], '0');
+  });
+
+  test('a fixed-path redirect escapes a param as Go does (a:b@c,d stays)', async () => {
+    const r = await request(`${gw.url}/USER/a:b@c,d!/PUBLIC`);
+    assert.equal(r.status, 301);
+    assert.equal(r.headers.location, '/user/a:b@c,d%21/public');
+  });
+
+  test('X-Forwarded-Prefix: sanitised as gin does, and only on a trailing-slash redirect', async () => {
+    const location = async (path: string, prefix: string) =>
+      (await request(`${gw.url}${path}`, { headers: { 'X-Forwarded-Prefix': prefix } })).headers.location;
+    assert.equal(await location('/static/', '/api'), '/api/static');
+    assert.equal(await location('/static/', '/a//b/'), '/a/b/static');
+    assert.equal(await location('/static/', '/a_b.c'), '/abc/static');
+    // Never a redirect to another site.
+    assert.equal(await location('/static/', '//evil.example'), '/evilexample/static');
+    const scheme = (await location('/static/', 'https://evil.example/x'))!;
+    assert.ok(!scheme.startsWith('//') && !scheme.includes(':'), scheme);
+    // gin's fixed-path redirect does not read the header.
+    assert.equal(await location('/StAtic', '/api'), '/static');
+  });
+
+  test('disable_redirect_trailing_slash alone: the fixed-path redirect still fixes the slash', async () => {
+    const only = await startGateway({
+      config: config(backend.url, { disable_redirect_trailing_slash: true }),
+      fallthrough: false,
+    });
+    try {
+      const r = await request(`${only.url}/static/`);
+      assert.equal(r.status, 301);
+      assert.equal(r.headers.location, '/static');
+    } finally {
+      await only.close();
+    }
+  });
+
   test('static segment beats a param at the same position', async () => {
     const r = await request(`${gw.url}/user/new/public`);
     assert.equal(r.status, 200);
