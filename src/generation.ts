@@ -26,7 +26,7 @@ import {
   writeBadRequest,
   writePayloadTooLarge,
 } from './http/request-guard.js';
-import { pathOf } from './internal/path.js';
+import { cleanPath, pathOf } from './internal/path.js';
 import { getState } from './internal/request-state.js';
 import { createMocking, serverTimingValue, type RecordReplayOptions } from './mock/index.js';
 import type { BackendDispatchers } from './proxy/dispatchers.js';
@@ -147,7 +147,8 @@ async function assemble(
   function gatewayCore(req: IncomingMessage, res: ServerResponse): void {
     if (cors && cors(req, res)) return;
     const method = req.method ?? 'GET';
-    const path = pathOf(req.url);
+    // gin's RemoveExtraSlash: the path is cleaned (`//`, `.`, `..`) before it is routed.
+    const path = router.removeExtraSlash ? cleanPath(pathOf(req.url)) : pathOf(req.url);
     if (path.startsWith('/__')) {
       if (path === router.healthPath && !router.disableHealth && (method === 'GET' || standalone)) {
         if (method === 'GET') return healthHandler(req, res);

@@ -127,6 +127,21 @@ describe('routing, standalone (KrakenD router, DECISIONS.md 7)', () => {
     }
   });
 
+  test('remove_extra_slash: //static and /user//x/public are routed as cleaned', async () => {
+    const clean = await startGateway({
+      config: config(backend.url, { remove_extra_slash: true }),
+      fallthrough: false,
+    });
+    try {
+      for (const path of ['//static', '/user//7/public', '/user/7/../8/public']) {
+        const r = await rawRequest(clean.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+        assert.equal(r.status, 200, `${path}: ${r.text}`);
+      }
+    } finally {
+      await clean.close();
+    }
+  });
+
   test('static segment beats a param at the same position', async () => {
     const r = await request(`${gw.url}/user/new/public`);
     assert.equal(r.status, 200);
