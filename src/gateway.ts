@@ -16,7 +16,7 @@ import { KRAKEND_VERSION } from './internal/version.js';
 import { describeFaults } from './mock/faults.js';
 import { RecordingStore, type RecordReplayOptions } from './mock/index.js';
 import { setState } from './internal/request-state.js';
-import { createLogger, silentLogger, toPinoLevel } from './logger.js';
+import { createLogger, setMessagePrefix, silentLogger, toPinoLevel } from './logger.js';
 import { matchesPattern } from './plugins/index.js';
 import { createDispatchers } from './proxy/dispatchers.js';
 import { printRoutes } from './router/print.js';
@@ -110,6 +110,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         const level = toPinoLevel(config.logging.level);
         if (level) logger.level = level;
       }
+      // `telemetry/logging.prefix` (DECISIONS 21) on the gateway's own logger, never a host's.
+      if (options.logger === undefined) setMessagePrefix(logger, config.logging.prefix);
       for (const w of config.warnings) {
         const where = w.line ? `${config.file}:${w.line}:${w.column} ${w.path}` : w.path;
         logger[w.level === 'error' ? 'error' : 'warn'](where ? `${where}: ${w.message}` : w.message);

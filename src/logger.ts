@@ -53,6 +53,28 @@ const REDACT = [
   'req.headers.cookie',
 ];
 
+const kPrefix = Symbol('krakend-connect.log-prefix');
+type Prefixed = Logger & { [kPrefix]?: string };
+
+/**
+ * KrakenD's `telemetry/logging.prefix` on a logger from {@link createLogger} and its children
+ * (they inherit from it): set when a config loads, so a reload can change it. The access line
+ * keeps none, as gin's access logger in KrakenD has its own format.
+ */
+export function setMessagePrefix(logger: Logger, prefix: string | undefined): void {
+  (logger as Prefixed)[kPrefix] = prefix === '' ? undefined : prefix;
+}
+
+/** pino's hook before each call: the prefix goes in front of the message string. */
+function prefixMessage(this: Logger, args: Parameters<Logger['info']>, method: (...a: unknown[]) => void): void {
+  const prefix = (this as Prefixed)[kPrefix];
+  if (prefix !== undefined) {
+    const at = typeof args[0] === 'string' ? 0 : typeof args[1] === 'string' ? 1 : -1;
+    if (at !== -1) (args as unknown[])[at] = `${prefix} ${args[at] as string}`;
+  }
+  method.apply(this, args);
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = toPinoLevel(options.level) ?? 'info';
   const usePretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY === true);
@@ -60,9 +82,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     level,
     base: undefined,
     redact: { paths: REDACT, censor: '[redacted]' },
-    msgPrefix: options.prefix ? `${options.prefix} ` : undefined,
+    hooks: { logMethod: prefixMessage },
   };
-  if (options.destination) return withLineSink(pino(base, options.destination), options.destination, options.prefix);
+  const made = createBase(base, options, usePretty);
+  if (options.prefix) setMessagePrefix(made, options.prefix);
+  return made;
+}
+
+function createBase(base: pino.LoggerOptions, options: LoggerOptions, usePretty: boolean): Logger {
+  if (options.destination) return withLineSink(pino(base, options.destination), options.destination);
   if (usePretty) {
     return pino(
       base,
@@ -79,7 +107,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   // batch is one synchronous write: no thread-pool hop, and no write still in flight at exit to
   // land after the last lines. What is gathered is written on exit, and by `logger.flush()`.
   const destination = new LineBatch(pino.destination({ sync: true }));
-  return withLineSink(pino(base, destination), destination, options.prefix);
+  return withLineSink(pino(base, destination), destination);
 }
 
 const kLineSink = Symbol('krakend-connect.line-sink');
@@ -92,10 +120,8 @@ type LineSink = (line: string) => void;
  * line per request, writes that line itself to the same destination: pino's generic
  * serialization was ~5 µs of the ~70 µs a no-op request costs (docs/performance.md).
  */
-function withLineSink(logger: Logger, destination: DestinationStream, prefix: string | undefined): Logger {
-  if (prefix === undefined) {
-    (logger as Logger & { [kLineSink]?: LineSink })[kLineSink] = (line) => destination.write(line);
-  }
+function withLineSink(logger: Logger, destination: DestinationStream): Logger {
+  (logger as Logger & { [kLineSink]?: LineSink })[kLineSink] = (line) => destination.write(line);
   return logger;
 }
 

@@ -122,4 +122,34 @@ describe('the access line written past pino (src/logger.ts)', () => {
       await backend.close();
     }
   });
+
+  test('telemetry/logging prefix: on the gateway\'s messages, not on the access line', async () => {
+    const backend = await startBackend(jsonRoutes({ '/x': { foo: 42 } }));
+    let text = '';
+    const gw = await startGateway({
+      logger: undefined,
+      logDestination: new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          text += chunk.toString('utf8');
+          cb();
+        },
+      }),
+      config: {
+        version: 3,
+        host: [backend.url],
+        extra_config: { 'telemetry/logging': { level: 'INFO', prefix: '[KRAKEND]' } },
+        endpoints: [{ endpoint: '/x', backend: [{ url_pattern: '/x' }] }],
+      },
+    });
+    try {
+      await request(`${gw.url}/x`);
+      await new Promise((r) => setTimeout(r, 50));
+      const msgs = text.split('\n').filter(Boolean).map((l) => JSON.parse(l).msg as string);
+      assert.ok(msgs.some((m) => m.startsWith('[KRAKEND] [SERVICE: Gateway] 1 endpoints loaded')), msgs.join('\n'));
+      assert.ok(msgs.includes(msgs.find((m) => /^GET \/x 200 [\d.]+ms$/.test(m))!), msgs.join('\n'));
+    } finally {
+      await gw.close();
+      await backend.close();
+    }
+  });
 });
