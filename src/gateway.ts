@@ -356,15 +356,42 @@ export function createGateway(options: GatewayOptions): Gateway {
     };
   }
 
+  /** Client sockets of upgraded (WebSocket) exchanges: `close()` ends them, they never end alone. */
+  const upgraded = new Set<Duplex>();
+
   function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const gen = current;
     if (!gen || closed) return false;
-    return gen.upgrade(req, socket, head);
+    // The DNS-rebinding guard covers WebSockets too: a page on a foreign name must not open one.
+    const blocked = hostCheck?.(req);
+    if (blocked !== undefined) {
+      logger.warn(`[SERVICE: Gateway] blocked a WebSocket for host "${blocked}" (not in allowedHosts)`);
+      socket.on('error', () => {});
+      const body = `Blocked request: the host "${blocked}" is not allowed.`;
+      socket.end(
+        'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      return true;
+    }
+    const taken = gen.upgrade(req, socket, head);
+    if (taken && !socket.destroyed) {
+      upgraded.add(socket);
+      socket.once('close', () => upgraded.delete(socket));
+    }
+    return taken;
+  }
+
+  /** Ends every proxied WebSocket (both sides: the exchange closes its backend with the client). */
+  function closeUpgrades(): void {
+    for (const socket of upgraded) socket.destroy();
+    upgraded.clear();
   }
 
   function close(): Promise<void> {
     if (closing) return closing;
     closed = true;
+    closeUpgrades();
     closing = (async () => {
       await Promise.allSettled([watcher?.close(), first, queue.idle()]);
       const gens = current ? [current, ...retiring] : [...retiring];

@@ -29,5 +29,7 @@ export function writeHostBlocked(res: ServerResponse, host: string): void {
 function hostname(authority: string): string {
   if (authority.startsWith('[')) return authority.slice(1, authority.indexOf(']'));
   const colon = authority.lastIndexOf(':');
-  return colon === -1 ? authority : authority.slice(0, colon);
+  const name = colon === -1 ? authority : authority.slice(0, colon);
+  // `localhost.` is the same name, fully qualified.
+  return name.endsWith('.') ? name.slice(0, -1) : name;
 }

@@ -26,9 +26,20 @@ describe('allowedHosts: DNS-rebinding guard (reliability.md §6 row 29)', () => 
   });
 
   test('loopback names, IP literals, listed names and listed subdomains pass', async () => {
-    for (const host of ['localhost:8080', '127.0.0.1', '[::1]:3000', '169.254.169.254', 'dev.example.test', 'a.apps.test']) {
+    for (const host of ['localhost:8080', 'localhost.', '127.0.0.1', '[::1]:3000', '169.254.169.254', 'dev.example.test', 'a.apps.test']) {
       assert.equal((await rawRequest(gw.port, get(host))).status, 200, host);
     }
+  });
+
+  test('a WebSocket upgrade for a foreign Host is refused too', async () => {
+    const upgrade = (host: string) =>
+      `GET /ws HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+    const r = await rawRequest(gw.port, upgrade('attacker.example'));
+    assert.equal(r.status, 403);
+    assert.match(r.text, /Blocked request: the host "attacker\.example" is not allowed/);
+    // An allowed host reaches the router (no such endpoint here: the helper's host drops it).
+    assert.notEqual((await rawRequest(gw.port, upgrade('localhost'))).status, 403);
   });
 
   test('off by default: any Host is served, and never changes where requests go', async () => {
