@@ -64,8 +64,14 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   app.use(gateway);
   const settings = serverSettings(loaded);
   const server = createCliServer(app, settings);
+  // Proxied WebSockets never end by themselves: a stop ends them (see `stop` below).
+  const upgraded = new Set<Socket>();
   server.on('upgrade', (req, socket: Socket, head) => {
-    if (gateway.upgrade(req, socket, head)) return;
+    if (gateway.upgrade(req, socket, head)) {
+      upgraded.add(socket);
+      socket.once('close', () => upgraded.delete(socket));
+      return;
+    }
     socket.on('error', () => {});
     socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n404 page not found');
   });
@@ -93,21 +99,35 @@ export async function runCommand(opts: RunOptions): Promise<number> {
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;
+    const cutAll = (): void => {
+      server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
+    };
     const stop = async (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        logger.warn(`[SERVICE: Gateway] ${signal} again: closing every connection now`);
+        cutAll();
+        return;
+      }
       stopping = true;
       logger.info(`[SERVICE: Gateway] ${signal} received, finishing in-flight requests`);
       const closed = new Promise<void>((r) => server.close(() => r()));
+      for (const socket of upgraded) socket.destroy();
+      // A keep-alive connection whose request ends while we stop goes idle: closed as it does.
       server.closeIdleConnections();
-      const grace = setTimeout(() => server.closeAllConnections(), settings.shutdownGraceMs);
-      grace.unref();
-      await Promise.allSettled([closed, gateway.close()]);
+      const idle = setInterval(() => server.closeIdleConnections(), 100);
+      const grace = setTimeout(cutAll, settings.shutdownGraceMs);
+      // In-flight requests finish (or the grace cuts them) before the gateway closes its pools:
+      // closing both at once cut long requests at the gateway's own bound, whatever the grace.
+      await closed;
+      clearInterval(idle);
       clearTimeout(grace);
+      await gateway.close();
       logger.info('[SERVICE: Gateway] stopped');
       logger.flush?.();
       resolveExit(0);
     };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
   });
 }

@@ -53,6 +53,7 @@ describe('graceful shutdown and slow clients', () => {
   let backend: TestBackend;
   let dir: string;
   const endlessClosed: number[] = [];
+  const upgrades: import('node:net').Socket[] = [];
 
   before(async () => {
     backend = await startBackend(async (req, res) => {
@@ -74,6 +75,11 @@ describe('graceful shutdown and slow clients', () => {
           clearInterval(timer);
           endlessClosed.push(Date.now());
         });
+      } else if (req.url === '/long') {
+        // Longer than the gateway's own 5 s retirement bound plus its 2 s pool grace.
+        await new Promise((r) => setTimeout(r, 8000));
+        res.setHeader('Content-Type', 'application/json');
+        res.end('{"long":true}');
       } else if (req.url === '/stuck') {
         const timer = setTimeout(() => res.end('{"late":true}'), 15_000);
         res.on('close', () => clearTimeout(timer));
@@ -82,10 +88,17 @@ describe('graceful shutdown and slow clients', () => {
         res.end('{"fast":true}');
       }
     });
+    // A WebSocket backend that answers 101 and then just keeps the socket open.
+    backend.server.on('upgrade', (_req, socket: import('node:net').Socket) => {
+      upgrades.push(socket);
+      socket.on('error', () => {});
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    });
     dir = await mkdtemp(join(tmpdir(), 'kc-shutdown-'));
   });
 
   after(async () => {
+    for (const socket of upgrades) socket.destroy();
     await backend.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -102,6 +115,8 @@ describe('graceful shutdown and slow clients', () => {
         b('/fast'),
         b('/slow'),
         b('/stuck', { timeout: '20s' }),
+        b('/long', { timeout: '20s' }),
+        b('/ws', { output_encoding: 'no-op' }),
         b('/stream', { output_encoding: 'no-op' }),
         b('/endless', { output_encoding: 'no-op' }),
       ],
@@ -188,6 +203,42 @@ describe('graceful shutdown and slow clients', () => {
     assert.match(e.body, /^(data: tick\n\n)+$/);
     assert.deepEqual(s, { status: 0, body: '', end: 'cut' });
     await settle(() => endlessClosed.length > closedBefore, 2000, 'the backend stream closed');
+  });
+
+  test('SIGTERM with a WebSocket open: it is closed, and the process exits at once', async () => {
+    const gw = await cli('websocket', {});
+    const socket = connect(gw.port, '127.0.0.1');
+    socket.on('error', () => {});
+    let text = '';
+    const upgraded = new Promise<void>((resolve) => {
+      socket.on('data', (c: Buffer) => {
+        text += c.toString('latin1');
+        if (text.includes('\r\n\r\n')) resolve();
+      });
+    });
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(
+      'GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    await within(upgraded, 3000, 'the 101');
+    assert.match(text, /^HTTP\/1\.1 101 /);
+    // Before: the open socket kept server.close() waiting for as long as the client stayed.
+    assert.equal(await within(gw.stop('SIGTERM'), 3000, 'the exit'), 0);
+    await within(closed, 1000, 'the client socket closed');
+  });
+
+  test('SIGTERM: max_shutdown_wait_time longer than the gateway\'s own bounds is honoured', async () => {
+    const gw = await cli('long', { max_shutdown_wait_time: '30s' });
+    const long = fetchOutcome(`${gw.url}/long`);
+    await new Promise((r) => setTimeout(r, 200));
+    const exit = gw.stop('SIGTERM');
+    assert.deepEqual(await within(long, 12_000, 'the long answer'), {
+      status: 200,
+      body: '{"long":true}',
+      end: 'complete',
+    });
+    assert.equal(await within(exit, 3000, 'the exit'), 0);
   });
 
   test('close(): in-flight requests finish whole, new ones get 503 at once', async () => {
