@@ -44,6 +44,11 @@ export function defaultRouterOptions(): RouterOptions {
   };
 }
 
+/** Go's zero value: what an option left at its default holds. */
+function zeroValue(v: unknown): boolean {
+  return v === false || v === 0 || v === '' || v === null || (Array.isArray(v) && v.length === 0);
+}
+
 /**
  * The `router` namespace (DECISIONS.md 11). lura decodes it with `encoding/json`, so types are
  * strict: a value of the wrong type is ignored with a warning rather than coerced.
@@ -80,7 +85,9 @@ export function readRouterOptions(r: Report, path: JsonPath, value: unknown): Ro
         if (v['404'] !== undefined) out.errorBody['404'] = v['404'];
         if (v['405'] !== undefined) out.errorBody['405'] = v['405'];
       } else wrongType(key, 'an object');
-    } else {
+    } else if (!zeroValue(v)) {
+      // `disable_gzip: false` and the like ask for nothing: no warning for them (real configs
+      // in the corpus carry several).
       r.warn(
         [...path, key],
         `router option '${key}' is not supported by krakend-connect and is ignored`,

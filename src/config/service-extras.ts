@@ -15,8 +15,11 @@ export function readLogging(r: Report, path: JsonPath, value: unknown): LoggingO
   if (typeof value['level'] === 'string') out.level = value['level'];
   if (typeof value['prefix'] === 'string') out.prefix = value['prefix'];
   if (typeof value['stdout'] === 'boolean') out.stdout = value['stdout'];
+  // Their defaults (`syslog: false`, `format: "default"`) are what the gateway does anyway:
+  // only a value that asks for something else gets the warning.
+  const defaults: Record<string, unknown> = { syslog: false, format: 'default' };
   for (const key of ['syslog', 'format']) {
-    if (value[key] !== undefined) {
+    if (value[key] !== undefined && value[key] !== defaults[key]) {
       r.warn(
         [...path, key],
         `'telemetry/logging' option '${key}' is not supported; logs go to stdout through pino`,

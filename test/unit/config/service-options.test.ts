@@ -143,6 +143,12 @@ describe('service options', () => {
       ['extra_config.telemetry/logging.syslog', 'extra_config.telemetry/logging.format'],
     );
     assert.deepEqual(withExtra({}).logging, {});
+    // Options left at their defaults ask for nothing, so nothing is said about them.
+    const quiet = withExtra({
+      'telemetry/logging': { level: 'INFO', syslog: false, format: 'default' },
+      router: { disable_gzip: false, app_engine: false, max_multipart_memory: 0 },
+    });
+    assert.deepEqual(quiet.warnings, []);
   });
 
   test('plugin folder resolves against the config folder; http-server plugins kept as written', () => {
