@@ -14,6 +14,8 @@ export { parseConfigText } from './read.js';
 export interface LoadOptions {
   /** Folder a relative path (and an inline config's plugin folder) resolves against. */
   cwd: string;
+  /** Where `KRAKEND_*` overrides come from (a file config only); default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -25,6 +27,7 @@ export function resolveConfig(
   text: string | undefined,
   file: string,
   dir: string,
+  overlay: Readonly<Record<string, string>> = {},
 ): ResolvedConfig {
   if (raw !== null && raw !== undefined && !isObject(raw)) {
     const message = rootTypeMessage(raw);
@@ -33,8 +36,13 @@ export function resolveConfig(
       problems: [{ file, line: 0, column: 0, path: '', message }],
     });
   }
-  const source = text === undefined ? cloneJson(raw ?? {}) : (raw ?? {});
+  const base = text === undefined ? cloneJson(raw ?? {}) : (raw ?? {});
   const report = new Report();
+  const source = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(overlay)) {
+    source[key] = value;
+    report.warn([key], `set to ${JSON.stringify(value)} by KRAKEND_${key.toUpperCase()} (KrakenD's environment overlay)`);
+  }
   const resolved = resolveService(source as Record<string, unknown>, dir, report);
   const positions = createPositionMap(text);
   if (report.failed) {
@@ -62,6 +70,30 @@ export async function loadConfig(
   if (typeof source !== 'string') return resolveConfig(source, undefined, '<inline>', options.cwd);
   const file = resolve(options.cwd, source);
   const text = await readConfigText(file);
+  const format = /\.(ya?ml|toml)$/i.exec(file)?.[1];
+  if (format) {
+    // KrakenD picks YAML or TOML by extension; reading it as JSON would blame the first byte.
+    const message = `${format.toUpperCase().replace('YML', 'YAML')} configs are not supported: krakend-connect reads JSON (convert the file, or point -c at its JSON twin)`;
+    throw new GatewayError('KC_CONFIG_SYNTAX', `${file} ${message}`, {
+      file,
+      problems: [{ file, line: 0, column: 0, path: '', message }],
+    });
+  }
   const raw = parseConfigText(text, file);
-  return resolveConfig(raw, text, file, resolve(file, '..'));
+  return resolveConfig(raw, text, file, resolve(file, '..'), environmentOverlay(options.env ?? process.env));
+}
+
+/**
+ * KrakenD CE's environment overlay (behaviour §1.1): after the file, `KRAKEND_<NAME>` sets the
+ * top-level key `<name>` (`KRAKEND_PORT=9000` → `port`), a string coerced like the file's values.
+ */
+export function environmentOverlay(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    // KRAKEND_CONNECT_* are this tool's own settings, never config keys.
+    if (name.length > 8 && name.startsWith('KRAKEND_') && !name.startsWith('KRAKEND_CONNECT_') && value !== undefined) {
+      out[name.slice(8).toLowerCase()] = value;
+    }
+  }
+  return out;
 }

@@ -50,6 +50,33 @@ describe('loadConfig', () => {
     assert.equal(config.endpoints[0]!.backends[0]!.jsonPath, 'endpoints[0].backend[0]');
   });
 
+  test('KRAKEND_* variables override top-level keys, as KrakenD overlays them, each said once', async () => {
+    const env = { KRAKEND_PORT: '9000', KRAKEND_TIMEOUT: '300ms', KRAKEND_CONNECT_SKIP_BUILD: '1', HOME: '/x' };
+    const config = await loadConfig('conf/krakend.json', { cwd: dir, env });
+    assert.equal(config.port, 9000);
+    assert.equal(config.endpoints[0]!.timeoutMs, 300);
+    assert.deepEqual(
+      config.warnings.map((w) => `${w.path}: ${w.message}`).filter((m) => m.includes('KRAKEND_')),
+      [
+        `port: set to "9000" by KRAKEND_PORT (KrakenD's environment overlay)`,
+        `timeout: set to "300ms" by KRAKEND_TIMEOUT (KrakenD's environment overlay)`,
+      ],
+    );
+    const plain = await loadConfig('conf/krakend.json', { cwd: dir, env: {} });
+    assert.notEqual(plain.port, 9000);
+  });
+
+  test('a YAML or TOML file is refused by name, not as broken JSON', async () => {
+    for (const name of ['k.yaml', 'k.yml', 'k.toml']) {
+      await writeFile(join(dir, name), 'version: 3\n');
+      await assert.rejects(loadConfig(name, { cwd: dir }), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'KC_CONFIG_SYNTAX');
+        assert.match(err.message, /(YAML|TOML) configs are not supported: krakend-connect reads JSON/);
+        return true;
+      });
+    }
+  });
+
   test('the result is deep-frozen', async () => {
     const config = await loadConfig('conf/krakend.json', { cwd: dir });
     assert.ok(Object.isFrozen(config));
