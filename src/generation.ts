@@ -163,7 +163,9 @@ async function assemble(
         return writeRedirect(res, method, `${path}/`, req.url);
       }
     } else if (router.healthPath !== '/__health' && path === router.healthPath && !router.disableHealth) {
-      return healthHandler(req, res);
+      // A GET route in lura, wherever it lives: other methods get gin's 405 standalone.
+      if (method === 'GET') return healthHandler(req, res);
+      if (standalone) return writeMethodNotAllowed(res, ['GET'], router, options.version);
     }
     const found = match(routes, method, path);
     if (found.kind === 'route') {

@@ -114,6 +114,9 @@ describe('built-in endpoints (behaviour §4)', () => {
     });
     try {
       assert.equal((await request(`${moved.url}/healthz`)).status, 200);
+      const post = await request(`${moved.url}/healthz`, { method: 'POST' });
+      assert.equal(post.status, 405);
+      assert.equal(post.headers.allow, 'GET');
       assert.equal((await request(`${moved.url}/__health`)).status, 404);
       assert.equal((await request(`${none.url}/__health`)).status, 404);
     } finally {
