@@ -94,6 +94,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     logger.info(`listening on http://${host}:${actual}`);
     logger.flush?.(); // the log is batched (src/logger.ts): whoever waits for this line gets it now
   } else {
+    logger.flush?.(); // batched warnings first: they were logged before this line
     process.stdout.write(`listening on http://${host}:${actual}\n`);
   }
 

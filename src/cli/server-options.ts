@@ -44,6 +44,8 @@ export function createCliServer(app: RequestListener, settings: ServerSettings):
   const server = createServer(
     {
       connectionsCheckingInterval: CHECK_INTERVAL,
+      // Node would answer a bare, empty 400; the request guard answers Go's (request-guard.ts).
+      requireHostHeader: false,
       ...(settings.maxHeaderSize ? { maxHeaderSize: settings.maxHeaderSize } : {}),
     },
     app,

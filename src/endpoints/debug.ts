@@ -22,7 +22,10 @@ export function createDebugHandler(logger: Logger) {
           logger.debug(`${p} Headers: ${JSON.stringify(redactHeaders(req.headers))}`);
           logger.debug(`${p} Body: ${body.toString('utf8')}`);
         }
-        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': PONG.length,
+        });
         res.end(PONG);
       },
       () => {

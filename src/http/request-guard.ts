@@ -11,6 +11,10 @@ import type { Logger } from 'pino';
  */
 export function requestProblem(req: IncomingMessage): string | undefined {
   if (req.url !== undefined && req.url.includes('#')) return 'malformed request target';
+  // RFC 9112 §3.2 (Go: `missing required Host header`); HTTP/2 carries `:authority` instead.
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && req.headers.host === undefined) {
+    return 'missing required Host header';
+  }
   const te = req.headers['transfer-encoding'];
   if (te !== undefined && !lastCodingIsChunked(te)) return 'unsupported transfer encoding';
   const raw = req.rawHeaders;

@@ -209,8 +209,9 @@ describe('reliability §6: framing and request targets', () => {
     await assertHealthy(gw.url);
   });
 
-  test('row 7: HTTP/1.1 without Host → 400', async () => {
-    await refused('GET /users/1 HTTP/1.1\r\n\r\n', 400, 'no Host');
+  test('row 7: HTTP/1.1 without Host → 400, with Go\'s reason', async () => {
+    const text = await refused('GET /users/1 HTTP/1.1\r\n\r\n', 400, 'no Host');
+    assert.ok(text.endsWith('400 Bad Request: missing required Host header'), JSON.stringify(text));
     await assertHealthy(gw.url);
   });
 
