@@ -43,14 +43,22 @@ const ALIASES: Record<string, string> = {
   'github.com/devopsfaith/krakend-martian': 'modifier/martian',
 };
 
-/** Old configs spell the domain both ways (`github_com` dodged the `.` key delimiter). */
+/** A legacy name as KrakenD CE's alias table spells it, exactly (DECISIONS.md 5). */
 export function shortNamespace(name: string): string {
-  return (
-    ALIASES[name] ??
-    ALIASES[name.replace(/^github[._]com\//, 'github.com/')] ??
-    ALIASES[name.replace(/^github[._]com\//, 'github_com/')] ??
-    name
-  );
+  return ALIASES[name] ?? name;
+}
+
+/**
+ * The alias a name misses by its domain spelling (`github.com` for `github_com` or back): CE
+ * maps only the spelling in its table, so the other is an unknown namespace there, silently
+ * ignored in production. Said so here, with the spelling that works.
+ */
+export function misspelledAlias(name: string): string | undefined {
+  if (ALIASES[name] !== undefined || !/^github[._]com\//.test(name)) return undefined;
+  const swapped = name.startsWith('github.com/')
+    ? name.replace(/^github\.com\//, 'github_com/')
+    : name.replace(/^github_com\//, 'github.com/');
+  return ALIASES[swapped] === undefined ? undefined : swapped;
 }
 
 const SUPPORTED = new Set([
@@ -94,5 +102,12 @@ export function normalizeExtra(extra: unknown, path: JsonPath, uses: NamespaceUs
 
 export function namespaceWarning(name: string, places: number): string {
   const where = places === 1 ? '1 place' : `${places} places`;
+  const alias = misspelledAlias(name);
+  if (alias !== undefined) {
+    return (
+      `namespace '${name}' is not one KrakenD knows: it ignores it, and so does krakend-connect ` +
+      `(used in ${where}); the legacy name is '${alias}', or use '${ALIASES[alias]}'`
+    );
+  }
   return `namespace '${name}' is not supported by krakend-connect and is ignored (used in ${where})`;
 }

@@ -68,7 +68,7 @@ describe('extra_config namespaces', () => {
               backend('/', {
                 extra_config: {
                   'github.com/devopsfaith/krakend/http': { return_error_code: true },
-                  'github_com/devopsfaith/krakend/proxy': { shadow: false },
+                  'github.com/devopsfaith/krakend/proxy': { shadow: false },
                   proxy: { shadow: true },
                 },
               }),
@@ -109,10 +109,26 @@ describe('extra_config namespaces', () => {
     );
   });
 
-  test('both spellings of the domain map', () => {
-    assert.equal(shortNamespace('github_com/devopsfaith/krakend/proxy'), 'proxy');
-    assert.equal(shortNamespace('github.com/devopsfaith/krakend-cors'), 'security/cors');
+  test('only the spelling in KrakenD\'s alias table maps; the other is ignored, with a hint', () => {
+    assert.equal(shortNamespace('github.com/devopsfaith/krakend/proxy'), 'proxy');
+    assert.equal(shortNamespace('github_com/devopsfaith/krakend-cors'), 'security/cors');
     assert.equal(shortNamespace('security/cors'), 'security/cors');
+    // CE ignores these spellings: production would run without the options they hold.
+    assert.equal(shortNamespace('github_com/devopsfaith/krakend/proxy'), 'github_com/devopsfaith/krakend/proxy');
+    const config = resolveObject(
+      v3([{ endpoint: '/a', extra_config: { 'github_com/devopsfaith/krakend/proxy': { sequential: true } }, backend: [backend()] }], {
+        extra_config: { 'github.com/devopsfaith/krakend-cors': { allow_origins: ['*'] } },
+      }),
+    );
+    assert.equal(config.cors, undefined);
+    assert.equal(config.endpoints[0]!.sequential, false);
+    assert.deepEqual(
+      config.warnings.map((w) => w.message).sort(),
+      [
+        "namespace 'github.com/devopsfaith/krakend-cors' is not one KrakenD knows: it ignores it, and so does krakend-connect (used in 1 place); the legacy name is 'github_com/devopsfaith/krakend-cors', or use 'security/cors'",
+        "namespace 'github_com/devopsfaith/krakend/proxy' is not one KrakenD knows: it ignores it, and so does krakend-connect (used in 1 place); the legacy name is 'github.com/devopsfaith/krakend/proxy', or use 'proxy'",
+      ],
+    );
   });
 
   test('proxy options: static, sequential, flatmap; backend: flatmap, shadow, backend/http', () => {
