@@ -135,7 +135,10 @@ export function createPipeHandler(
     res.setHeader('X-Krakend', versionHeader);
     if (calls !== undefined) markBackendCalls(res, calls, serverTiming);
     if (complete && cacheOn) res.setHeader('Cache-Control', cacheControl);
-    if (withData) copyResponseHeaders(res, withData.metadata.headers);
+    // The no-op render copies the backend's headers itself: copied here too, a response modifier
+    // that gave a no-op answer data sent each header twice (two Content-Length lines, which
+    // Node's fetch refuses). lura has the same double copy; one copy is what clients can read.
+    if (withData && bodyRender !== undefined) copyResponseHeaders(res, withData.metadata.headers);
     res.setHeader('X-Krakend-Completed', complete ? 'true' : 'false');
     if (err) logError(err);
     if (err && response === null) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBackend, type TestBackend } from '../helpers/backend.js';
-import { request } from '../helpers/http.js';
+import { rawRequest, request } from '../helpers/http.js';
 import {
   assertHealthy,
   krakend,
@@ -49,6 +49,7 @@ export const ModifierRegisterer = {
       true,
       false,
     );
+    register('tag', () => (res) => ({ ...res, data: { ...res.data, tagged: true } }), false, true);
   },
 };
 `;
@@ -74,6 +75,12 @@ describe('reliability §6 row 58: plugins that inject CR/LF', () => {
             endpoint: '/request',
             extra_config: { 'plugin/req-resp-modifier': { name: ['inject'] } },
             backend: [{ host: [backend.url], url_pattern: '/' }],
+          },
+          {
+            endpoint: '/noop-tag',
+            output_encoding: 'no-op',
+            extra_config: { 'plugin/req-resp-modifier': { name: ['tag'] } },
+            backend: [{ host: [backend.url], url_pattern: '/', encoding: 'no-op' }],
           },
           ...['json', 'no-op'].map((encoding) => ({
             endpoint: `/${encoding}`,
@@ -121,6 +128,15 @@ describe('reliability §6 row 58: plugins that inject CR/LF', () => {
       gw.problems().some((m) => m.includes('GET /twice: write after end (a plugin wrote to a finished response)')),
       gw.problems().join('\n'),
     );
+  });
+
+  test('a response modifier on a no-op endpoint: each backend header once', async () => {
+    const r = await rawRequest(gw.port, 'GET /noop-tag HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.equal(r.status, 200);
+    const head = r.text.slice(0, r.text.indexOf('\r\n\r\n')).toLowerCase();
+    assert.equal(head.split('\r\ncontent-type:').length - 1, 1, head);
+    assert.equal(head.split('\r\ncontent-length:').length - 1, 1, head);
+    assert.ok(r.text.endsWith('{"ok":true}'), r.text);
   });
 
   test('row 58: CR/LF in a request header → 500; the backend never sees the request', async () => {
