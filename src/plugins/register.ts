@@ -128,7 +128,7 @@ export async function registerAll(
         continue;
       }
       let pl = loggers.get(mod.file);
-      if (!pl) loggers.set(mod.file, (pl = pluginLogger(logger, pluginName(mod.file))));
+      if (!pl) loggers.set(mod.file, (pl = pluginLogger(logger, pluginName(mod.file), mapStack)));
       const record = records[i];
       try {
         const staged = await runRegisterer(mod, kind, reg, parts, pl, options);

@@ -42,7 +42,8 @@ export function createRegistry(parts: RegistryParts): PluginRegistry {
     context(name: string): PluginContext {
       let ctx = contexts.get(name);
       if (!ctx) {
-        ctx = Object.freeze({ signal: controller.signal, logger: pluginLogger(logger, name) });
+        const mapStack = (stack: string) => mapper.map(stack);
+        ctx = Object.freeze({ signal: controller.signal, logger: pluginLogger(logger, name, mapStack) });
         contexts.set(name, ctx);
       }
       return ctx;

@@ -61,6 +61,12 @@ const PLUGINS = {
           next(req, res);
           return next(req, res);
         });
+        register('logging', (ctx: any, _e: unknown, next: any) => (req: any, res: any) => {
+          if (req.url !== '/log') return next(req, res);
+          ctx.logger.Error('[PLUGIN: logging] it failed:', new Error('logged boom'));
+          ctx.logger.error(new Error('pino-style boom'));
+          res.end('logged');
+        });
       },
     };`,
 };
@@ -69,10 +75,12 @@ describe('handler plugin chain over real sockets', () => {
   let plugins: Awaited<ReturnType<typeof tempPlugins>>;
   let registry: PluginRegistry;
   const unhandled = trackUnhandled();
+  /** What plugins log through their own logger (`ctx.logger`). */
+  const pluginSink = logSink();
 
   before(async () => {
     plugins = await tempPlugins(PLUGINS);
-    registry = await loadPlugins({ folder: plugins.folder, pattern: '.ts' }, { logger: logSink().logger });
+    registry = await loadPlugins({ folder: plugins.folder, pattern: '.ts' }, { logger: pluginSink.logger });
   });
   after(async () => {
     registry.dispose();
@@ -156,7 +164,7 @@ describe('handler plugin chain over real sockets', () => {
     const sink = logSink();
     let app: Awaited<ReturnType<typeof serve>>;
     before(async () => {
-      const names = ['twice', 'sleeper', 'half', 'rejecter', 'thrower', 'a'];
+      const names = ['logging', 'twice', 'sleeper', 'half', 'rejecter', 'thrower', 'a'];
       const chain = await buildHandlerChain(registry, { name: names }, notFound, {
         logger: sink.logger,
         deadlineMs: 200,
@@ -181,6 +189,17 @@ describe('handler plugin chain over real sockets', () => {
       assert.match(String((line.err as { stack: string }).stack), /misbehaving\.ts:5:42\)?$/m);
       // The next request is served as usual.
       assert.equal((await request(`${app.url}/fine`)).status, 404);
+    });
+
+    it('an Error a plugin logs has its stack mapped to the plugin\'s own lines', async () => {
+      assert.equal((await request(`${app.url}/log`)).body, 'logged');
+      const lines = PLUGINS['misbehaving.ts']!.split('\n');
+      const at = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
+      const logged = pluginSink.lines.filter((l) => l.plugin === 'logging' && l.level === LEVEL.error);
+      assert.equal(logged.length, 2);
+      const [krakend, pino] = logged.map((l) => String((l.err as { stack: string }).stack));
+      assert.match(krakend!, new RegExp(`misbehaving\\.ts:${at("new Error('logged boom')")}:\\d+`));
+      assert.match(pino!, new RegExp(`misbehaving\\.ts:${at("new Error('pino-style boom')")}:\\d+`));
     });
 
     it('answers 500 for an async rejection under Connect (which would otherwise exit)', async () => {
