@@ -1,8 +1,9 @@
 import { access } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { pino } from 'pino';
 import { KINDS } from './exports.js';
 import { loadPluginFiles } from './loader.js';
+import { MODULE_EXTENSIONS } from './scan.js';
 import type { LoadedPluginFile, PluginKind } from './types.js';
 
 export interface TestPluginKinds {
@@ -60,6 +61,13 @@ export async function testPlugins(
       await access(file);
     } catch {
       lines.push(`[KO] Unable to open the plugin ${path}.`);
+      failed++;
+      continue;
+    }
+    // A Go `.so` (or any other file) is not something this gateway loads: said as `run` says it.
+    if (!(MODULE_EXTENSIONS as readonly string[]).includes(extname(file))) {
+      const why = `not a JS/TS module (${MODULE_EXTENSIONS.join(' ')}); krakend-connect loads JS/TS plugins`;
+      for (const kind of wanted) lines.push(`[KO] ${LABELS[kind]}\t${basename(file)}: ${why}`);
       failed++;
       continue;
     }

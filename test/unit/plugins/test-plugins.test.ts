@@ -11,7 +11,10 @@ const DURATION = /\d+(\.\d+)?(ns|µs|ms|s)/;
 describe('testPlugins: KrakenD\'s test-plugin lines (behaviour §5.5)', () => {
   let bad: Awaited<ReturnType<typeof tempPlugins>>;
   before(async () => {
-    bad = await tempPlugins({ 'broken.ts': 'export const HandlerRegisterer = {\n  oops(\n};\n' });
+    bad = await tempPlugins({
+      'broken.ts': 'export const HandlerRegisterer = {\n  oops(\n};\n',
+      'legacy.so': 'ELF, a Go plugin',
+    });
   });
   after(() => bad.cleanup());
 
@@ -37,6 +40,15 @@ describe('testPlugins: KrakenD\'s test-plugin lines (behaviour §5.5)', () => {
     ]);
     assert.match(lines[6], new RegExp(`^\\[KO\\] 2 tested plugin\\(s\\) in ${DURATION.source}\\.$`));
     assert.equal(lines[7], '2 plugin(s) failed.');
+  });
+
+  it('a Go .so is reported as not a JS/TS module, as run says it', async () => {
+    const { lines, ok } = await testPlugins([join(bad.folder, 'legacy.so')], { server: true });
+    assert.equal(ok, false);
+    assert.equal(
+      lines[0],
+      '[KO] SERVER\tlegacy.so: not a JS/TS module (.ts .mts .cts .js .mjs .cjs); krakend-connect loads JS/TS plugins',
+    );
   });
 
   it('gives the reason of a file that does not load, and of a missing file', async () => {
