@@ -87,6 +87,13 @@ function commit(
 ) {
   const target = mapFor(parts, kind) as Map<string, { file: string }>;
   for (const { name, entry } of staged) {
+    if (kind === 'client' && name === 'no-redirect') {
+      // DECISIONS 13: KrakenD's own `no-redirect` is built in and answers for this name.
+      logger.warn(
+        `[SERVICE: Executor Plugin] plugin #${mod.index} (${mod.file}): "no-redirect" is the ` +
+          'built-in client that stops following redirects; this registration is never used (rename it)',
+      );
+    }
     const previous = target.get(name);
     if (previous) {
       const where = `[SERVICE: ${KINDS[kind].label} Plugin] plugin #${mod.index} (${mod.file}):`;

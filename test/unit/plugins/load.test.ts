@@ -219,6 +219,28 @@ describe('loadPlugins: folders, fresh modules, registration rules', () => {
     }
   });
 
+  it('warns that a client plugin named no-redirect is never used: the built-in has the name', async () => {
+    const plugins = await tempPlugins({
+      'mine.ts': "export const ClientRegisterer = { RegisterClients(r: any) { r('no-redirect', () => async () => new Response('x')); } };\n",
+    });
+    try {
+      const sink = logSink();
+      const registry = await loadPlugins({ folder: plugins.folder, pattern: '.ts' }, { logger: sink.logger });
+      const file = join(plugins.folder, 'mine.ts');
+      assert.ok(
+        sink.lines.some(
+          (l) =>
+            l.level === LEVEL.warn &&
+            l.msg === `[SERVICE: Executor Plugin] plugin #0 (${file}): "no-redirect" is the built-in client that stops following redirects; this registration is never used (rename it)`,
+        ),
+        sink.lines.map((l) => l.msg).join('\n'),
+      );
+      registry.dispose();
+    } finally {
+      await plugins.cleanup();
+    }
+  });
+
   it('bounds an async registration that never finishes', async () => {
     const plugins = await tempPlugins({
       'stuck.ts': 'export const HandlerRegisterer = { RegisterHandlers: () => new Promise(() => {}) };\n',
