@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { runCli, startCli } from '../../helpers/cli.js';
 import { request } from '../../helpers/http.js';
 
 const corpusDir = fileURLToPath(new URL('../../../../shared/corpus/krakend-configs/', import.meta.url));
-const corpus = readdirSync(corpusDir).filter((f) => f.endsWith('.json')).sort();
+/** The corpus sits beside the repository in its workspace; a lone clone runs the rest. */
+const HAS_CORPUS = existsSync(corpusDir);
+const NO_CORPUS = !HAS_CORPUS && 'no ../shared/corpus beside the repo';
+const corpus = HAS_CORPUS ? readdirSync(corpusDir).filter((f) => f.endsWith('.json')).sort() : [];
+/** Any valid config, for tests about the CLI rather than the corpus. */
+const anyConfig = HAS_CORPUS
+  ? corpusDir + corpus[0]
+  : fileURLToPath(new URL('../../../examples/quickstart/krakend.json', import.meta.url));
 const fixtures = fileURLToPath(new URL('../../fixtures/configs/', import.meta.url));
 
 /** Runs `fn` over `items`, `width` at a time (each item is a child process). */
@@ -20,7 +27,7 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
 }
 
 describe('krakend-connect check', () => {
-  test('exits 0 on every real config of the corpus', async () => {
+  test('exits 0 on every real config of the corpus', { skip: NO_CORPUS }, async () => {
     assert.equal(corpus.length, 40);
     const failed: string[] = [];
     await pool(corpus, 4, async (file) => {
@@ -65,14 +72,14 @@ describe('krakend-connect check', () => {
   });
 
   test('-d prints the routes', async () => {
-    const r = await runCli(['check', '-d', '-c', corpusDir + corpus[0]]);
+    const r = await runCli(['check', '-d', '-c', anyConfig]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^GET\s+\/\S+/m);
   });
 });
 
 describe('krakend-connect run', () => {
-  test('boots every corpus config and serves /__health', async () => {
+  test('boots every corpus config and serves /__health', { skip: NO_CORPUS }, async () => {
     const failed: string[] = [];
     await pool(corpus, 4, async (file) => {
       try {
@@ -88,7 +95,7 @@ describe('krakend-connect run', () => {
   });
 
   test('unmatched paths are 404 page not found; SIGTERM exits 0', async () => {
-    const cli = await startCli(['-c', corpusDir + corpus[0]]);
+    const cli = await startCli(['-c', anyConfig]);
     const r = await request(`${cli.url}/definitely/not/there`);
     assert.equal(r.status, 404);
     assert.equal(r.body, '404 page not found');
@@ -97,7 +104,7 @@ describe('krakend-connect run', () => {
   });
 
   test('the dashboard: on by default, off with --no-dashboard and under NODE_ENV=production', async () => {
-    const config = corpusDir + corpus[0];
+    const config = anyConfig;
     const on = await startCli(['-c', config]);
     const off = await startCli(['-c', config, '--no-dashboard']);
     const prod = await startCli(['-c', config], 20_000, { NODE_ENV: 'production' });
