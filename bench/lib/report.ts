@@ -76,7 +76,7 @@ export function evaluateTargets(
   const targets: Target[] = [
     ratio(noop?.vsNginx, 0.7, 'no-op ≥ 0.7× nginx', 'no-op or nginx: '),
     ratio(noop?.vsHpm, 4, 'no-op ≥ 4× http-proxy-middleware', 'no-op or HPM: '),
-    ratio(merge?.vsNginx, 0.3, 'merge ≥ 0.3× nginx /small (DECISIONS.md 23)', 'merge or nginx: '),
+    ratio(merge?.vsNginx, 0.3, 'merge ≥ 0.3× nginx /small (ruled in place of 0.5×)', 'merge or nginx: '),
     pluginCost(
       noop?.result && plugins?.result ? 1 - plugins.result.rps / noop.result.rps : undefined,
       'three plugins cost ≤ 10 %',
