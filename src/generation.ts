@@ -36,7 +36,7 @@ import { compileRoutes, type CompiledRoutes } from './router/compile.js';
 import { allowedMethods, match } from './router/match.js';
 import { badEscape, checkParams } from './router/params.js';
 import { redirectTarget } from './router/redirect.js';
-import type { BackendCallRecord, NodeHandler, ResolvedConfig } from './types.js';
+import type { BackendCallRecord, Method, NodeHandler, ResolvedConfig } from './types.js';
 
 export interface RouteValue {
   handler: EndpointHandler;
@@ -138,6 +138,16 @@ async function assemble(
   const debugHandler = createDebugHandler(logger);
   const standalone = !options.fallthrough;
 
+  /**
+   * gin lists methods in the order its method trees were created, and lura registers the health
+   * endpoint (a GET) in `NewEngine`, before any endpoint: GET comes first, then the config's
+   * own first-seen order.
+   */
+  function ginAllow(allow: readonly Method[]): Method[] {
+    if (router.disableHealth || !allow.includes('GET')) return [...allow];
+    return ['GET', ...allow.filter((m) => m !== 'GET')];
+  }
+
   /** A 400 for a malformed path, and a warning: the client's URL is what needs fixing (row 12). */
   function refuseParam(res: ServerResponse, method: string, path: string, why: string): void {
     logger.warn(`[SERVICE: Router] ${method} ${path}: 400 ${why}`);
@@ -208,7 +218,7 @@ async function assemble(
     }
     if (!router.disableHandleMethodNotAllowed) {
       const allow = allowedMethods(routes, path);
-      if (allow.length > 0) return writeMethodNotAllowed(res, allow, router, options.version);
+      if (allow.length > 0) return writeMethodNotAllowed(res, ginAllow(allow), router, options.version);
     }
     return writeNotFound(res, router, options.version);
   }

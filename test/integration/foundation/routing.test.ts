@@ -51,6 +51,28 @@ describe('routing, standalone (KrakenD router, DECISIONS.md 7)', () => {
     assert.equal(r.headers['x-krakend-completed'], 'false');
   });
 
+  test('405 Allow: GET first (lura registers the health GET before any endpoint)', async () => {
+    const first = await startGateway({
+      config: {
+        version: 3,
+        host: [backend.url],
+        endpoints: [
+          { endpoint: '/p', method: 'POST', backend: [{ url_pattern: '/static' }] },
+          { endpoint: '/p', method: 'GET', backend: [{ url_pattern: '/static' }] },
+          { endpoint: '/p', method: 'DELETE', backend: [{ url_pattern: '/static' }] },
+        ],
+      },
+      fallthrough: false,
+    });
+    try {
+      const r = await request(`${first.url}/p`, { method: 'PUT' });
+      assert.equal(r.status, 405);
+      assert.equal(r.headers.allow, 'GET, POST, DELETE');
+    } finally {
+      await first.close();
+    }
+  });
+
   test('405 Allow lists methods in registration order; HEAD on GET is 405', async () => {
     const r = await request(`${gw.url}/some`, { method: 'DELETE' });
     assert.equal(r.status, 405);
