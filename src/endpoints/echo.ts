@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../internal/body.js';
 import { goStruct, stringifyGo } from '../encoding/go-json.js';
+import { encodeQuery, parseQuery } from '../proxy/query.js';
 
 /**
  * `/__echo/*` (behaviour §4, lura `router/gin/echo.go`): the request as JSON, fields in Go order.
@@ -14,8 +15,8 @@ export function echoHandler(req: IncomingMessage, res: ServerResponse): void {
       const url = new URL(uri, 'http://placeholder');
       const q = uri.indexOf('?');
       const rawQuery = q === -1 ? '' : uri.slice(q + 1).split('#')[0];
-      const query = Object.create(null) as Record<string, string[]>;
-      for (const [k, v] of new URLSearchParams(rawQuery)) (query[k] ??= []).push(v);
+      // Go's `URL.Query()`, and `Encode()` of it for the details.
+      const query = parseQuery(rawQuery);
       // Go's `Request.Host`: the absolute-form target's host, else the Host header.
       const host = absolute ? url.host : (req.headers.host ?? req.headers[':authority'] ?? '');
       const headers = Object.create(null) as Record<string, string[]>;
@@ -49,22 +50,6 @@ export function echoHandler(req: IncomingMessage, res: ServerResponse): void {
       res.end();
     },
   );
-}
-
-/** Go's `url.QueryEscape`: only letters, digits and `-_.~` stay; a space becomes `+`. */
-function queryEscape(s: string): string {
-  return encodeURIComponent(s)
-    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-    .replace(/%20/g, '+');
-}
-
-/** Go's `url.Values.Encode`: keys sorted, each value as `key=value`, joined by `&`. */
-function encodeQuery(query: Record<string, string[]>): string {
-  const parts: string[] = [];
-  for (const k of Object.keys(query).sort()) {
-    for (const v of query[k]!) parts.push(`${queryEscape(k)}=${queryEscape(v)}`);
-  }
-  return parts.join('&');
 }
 
 function decodeSafe(p: string): string {
