@@ -1,5 +1,5 @@
 import { findSyntaxError } from '../config/json-scan.js';
-import { createPositionMap, lineColumn } from '../config/positions.js';
+import { createPositionMap, lineColumn, type Position } from '../config/positions.js';
 import { GatewayError } from '../errors.js';
 import { HOP_BY_HOP } from '../proxy/headers.js';
 import type { HeaderMap } from '../proxy/types.js';
@@ -57,8 +57,7 @@ export function recordingText(key: RecordingKey, res: RecordedResponse): string 
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-function invalid(file: string, message: string, text = '', offset = 0): GatewayError {
-  const { line, column } = lineColumn(text, offset);
+function invalid(file: string, message: string, { line, column }: Position): GatewayError {
   return new GatewayError('KC_REPLAY_MISSING', `${file}:${line}:${column} ${message}`, {
     file,
     line,
@@ -73,20 +72,15 @@ export function parseRecording(text: string, file: string): RecordedResponse {
     doc = JSON.parse(text);
   } catch {
     const found = findSyntaxError(text) ?? { offset: 0, message: 'invalid JSON' };
-    throw invalid(file, found.message, text, found.offset);
+    throw invalid(file, found.message, lineColumn(text, found.offset));
   }
   const res = (doc as { response?: unknown } | null)?.response as
     Record<string, unknown> | undefined;
   if (typeof res !== 'object' || res === null || typeof res['status'] !== 'number') {
     // At the node that is wrong (or its nearest parent), with its JSON path.
     const path = typeof res === 'object' && res !== null ? ['response', 'status'] : ['response'];
-    const { line, column } = createPositionMap(text).locate(path);
     const message = `${path.join('.')}: a recording needs "response": {"status": <number>, …}`;
-    throw new GatewayError('KC_REPLAY_MISSING', `${file}:${line}:${column} ${message}`, {
-      file,
-      line,
-      column,
-    });
+    throw invalid(file, message, createPositionMap(text).locate(path));
   }
   const headers = Object.create(null) as HeaderMap;
   const raw = res['headers'];
