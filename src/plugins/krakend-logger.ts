@@ -25,16 +25,13 @@ function krakendStyle(logger: Logger, method: PinoMethod, mapStack: MapStack) {
 
 /** pino's own method, with an Error (first argument, or its `err` field) mapped the same way. */
 function pinoStyle(logger: Logger, method: PinoMethod, mapStack: MapStack) {
+  const call = logger[method].bind(logger) as (...a: unknown[]) => void;
   return function log(...args: unknown[]): void {
     const [first, ...rest] = args;
-    if (first instanceof Error) {
-      (logger[method] as (...a: unknown[]) => void)(serializeError(first, mapStack), ...rest);
-    } else if (typeof first === 'object' && first !== null && (first as { err?: unknown }).err instanceof Error) {
-      const obj = { ...(first as object), err: serializeError((first as { err: Error }).err, mapStack) };
-      (logger[method] as (...a: unknown[]) => void)(obj, ...rest);
-    } else {
-      (logger[method] as (...a: unknown[]) => void)(...args);
-    }
+    const err = (first as { err?: unknown } | null)?.err;
+    if (first instanceof Error) call(serializeError(first, mapStack), ...rest);
+    else if (err instanceof Error) call({ ...(first as object), err: serializeError(err, mapStack) }, ...rest);
+    else call(...args);
   };
 }
 

@@ -32,6 +32,7 @@ export function emptyParts(logger: Logger, mapper: RegistryParts['mapper']): Reg
 export function createRegistry(parts: RegistryParts): PluginRegistry {
   const contexts = new Map<string, PluginContext>();
   const { controller, logger, mapper } = parts;
+  const mapStack = (stack: string) => mapper.map(stack);
   return {
     handlers: parts.handlers,
     clients: parts.clients,
@@ -42,13 +43,12 @@ export function createRegistry(parts: RegistryParts): PluginRegistry {
     context(name: string): PluginContext {
       let ctx = contexts.get(name);
       if (!ctx) {
-        const mapStack = (stack: string) => mapper.map(stack);
         ctx = Object.freeze({ signal: controller.signal, logger: pluginLogger(logger, name, mapStack) });
         contexts.set(name, ctx);
       }
       return ctx;
     },
-    mapStack: (stack: string) => mapper.map(stack),
+    mapStack,
     dispose(): void {
       if (controller.signal.aborted) return;
       controller.abort(new Error('plugin generation unloaded'));
