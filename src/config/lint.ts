@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { isGatewayError } from '../errors.js';
 import type { ConfigProblem } from '../types.js';
 import { formatPath, type JsonPath } from './json-path.js';
+import { isOwnNamespace } from './namespaces.js';
 import { createPositionMap } from './positions.js';
 import { parseConfigText } from './read.js';
 
@@ -72,17 +73,17 @@ function describe(e: ErrorObject): { path: JsonPath; message: string } {
   }
 }
 
-/** Our `krakend-connect/*` namespaces: checked when the config loads, unknown to the schema. */
-const OWN_NAMESPACE = 'krakend-connect/';
-
-/** A copy without our namespaces in any `extra_config` (array indices and other keys unchanged). */
+/**
+ * A copy without our `krakend-connect/*` namespaces in any `extra_config` (array indices and other
+ * keys unchanged): they are checked when the config loads, and unknown to the schema.
+ */
 function withoutOwnNamespaces(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutOwnNamespaces);
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === 'extra_config' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
-      const kept = Object.entries(v).filter(([ns]) => !ns.startsWith(OWN_NAMESPACE));
+      const kept = Object.entries(v).filter(([ns]) => !isOwnNamespace(ns));
       out[k] = withoutOwnNamespaces(Object.fromEntries(kept));
     } else {
       out[k] = withoutOwnNamespaces(v);
@@ -92,8 +93,9 @@ function withoutOwnNamespaces(value: unknown): unknown {
 }
 
 /**
- * `krakend check --lint`: the config against the official schema (our own namespaces aside). Every schema error is one
- * problem at the offending node; combinator noise (`anyOf`/`oneOf` summaries, duplicates) is cut.
+ * `krakend check --lint`: the config against the official schema (our own namespaces aside).
+ * Every schema error is one problem at the offending node; combinator noise (`anyOf`/`oneOf`
+ * summaries, duplicates) is cut.
  */
 export function lintConfig(text: string, file: string): ConfigProblem[] {
   let data: unknown;

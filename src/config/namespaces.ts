@@ -72,8 +72,13 @@ const SUPPORTED = new Set([
   'backend/http',
 ]);
 
+/** This tool's own namespaces (`krakend-connect/mock`, `krakend-connect/faults`). */
+export function isOwnNamespace(name: string): boolean {
+  return name.startsWith('krakend-connect/');
+}
+
 export function isSupportedNamespace(name: string): boolean {
-  return SUPPORTED.has(name) || name.startsWith('krakend-connect/');
+  return SUPPORTED.has(name) || isOwnNamespace(name);
 }
 
 /** Where each unsupported namespace appears, to warn once per name (DECISIONS.md 21). */
