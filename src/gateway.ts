@@ -9,7 +9,7 @@ import { buildGeneration, type Generation } from './generation.js';
 import { writeLoadError } from './http/load-error.js';
 import { observeRequest, type ObserveOptions } from './http/access-log.js';
 import { requestProblem, writeBadRequest } from './http/request-guard.js';
-import { createHostCheck, writeHostBlocked } from './http/host-check.js';
+import { createHostCheck, writeHostBlocked, writeHostBlockedUpgrade } from './http/host-check.js';
 import { createDashboardHandler } from './dashboard/handler.js';
 import { DashboardState, type Snapshot } from './dashboard/state.js';
 import { KRAKEND_VERSION } from './internal/version.js';
@@ -366,12 +366,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const blocked = hostCheck?.(req);
     if (blocked !== undefined) {
       logger.warn(`[SERVICE: Gateway] blocked a WebSocket for host "${blocked}" (not in allowedHosts)`);
-      socket.on('error', () => {});
-      const body = `Blocked request: the host "${blocked}" is not allowed.`;
-      socket.end(
-        'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n' +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
+      writeHostBlockedUpgrade(socket, blocked);
       return true;
     }
     const taken = gen.upgrade(req, socket, head);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /**
  * DNS-rebinding guard (reliability.md §6 row 29, Vite's `server.allowedHosts`): with an allow-list
@@ -20,10 +21,24 @@ export function createHostCheck(allowed: readonly string[]): (req: IncomingMessa
   };
 }
 
+function blockedBody(host: string): string {
+  return `Blocked request: the host "${host}" is not allowed. Add it to allowedHosts (CLI: --allowed-host ${host}) to allow it.`;
+}
+
 export function writeHostBlocked(res: ServerResponse, host: string): void {
-  const body = `Blocked request: the host "${host}" is not allowed. Add it to allowedHosts (CLI: --allowed-host ${host}) to allow it.`;
+  const body = blockedBody(host);
   res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+/** The same 403 for an upgrade request, written on its raw socket. */
+export function writeHostBlockedUpgrade(socket: Duplex, host: string): void {
+  const body = blockedBody(host);
+  socket.on('error', () => {});
+  socket.end(
+    'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function hostname(authority: string): string {
