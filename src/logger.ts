@@ -66,7 +66,11 @@ export function setMessagePrefix(logger: Logger, prefix: string | undefined): vo
 }
 
 /** pino's hook before each call: the prefix goes in front of the message string. */
-function prefixMessage(this: Logger, args: Parameters<Logger['info']>, method: (...a: unknown[]) => void): void {
+function prefixMessage(
+  this: Logger,
+  args: Parameters<Logger['info']>,
+  method: (...a: unknown[]) => void,
+): void {
   const prefix = (this as Prefixed)[kPrefix];
   if (prefix !== undefined) {
     const at = typeof args[0] === 'string' ? 0 : typeof args[1] === 'string' ? 1 : -1;

@@ -41,9 +41,10 @@ export function resolveConfig(
   const source = { ...(base as Record<string, unknown>) };
   for (const [key, value] of Object.entries(overlay)) {
     source[key] = value;
-    report.warn([key], `set to ${JSON.stringify(value)} by KRAKEND_${key.toUpperCase()} (KrakenD's environment overlay)`);
+    const name = `KRAKEND_${key.toUpperCase()}`;
+    report.warn([key], `set to ${JSON.stringify(value)} by ${name} (KrakenD's environment overlay)`);
   }
-  const resolved = resolveService(source as Record<string, unknown>, dir, report);
+  const resolved = resolveService(source, dir, report);
   const positions = createPositionMap(text);
   if (report.failed) {
     const problems = report.toProblems(file, positions);
@@ -73,14 +74,18 @@ export async function loadConfig(
   const format = /\.(ya?ml|toml)$/i.exec(file)?.[1];
   if (format) {
     // KrakenD picks YAML or TOML by extension; reading it as JSON would blame the first byte.
-    const message = `${format.toUpperCase().replace('YML', 'YAML')} configs are not supported: krakend-connect reads JSON (convert the file, or point -c at its JSON twin)`;
+    const kind = format.toUpperCase().replace('YML', 'YAML');
+    const message =
+      `${kind} configs are not supported: krakend-connect reads JSON ` +
+      '(convert the file, or point -c at its JSON twin)';
     throw new GatewayError('KC_CONFIG_SYNTAX', `${file} ${message}`, {
       file,
       problems: [{ file, line: 0, column: 0, path: '', message }],
     });
   }
   const raw = parseConfigText(text, file);
-  return resolveConfig(raw, text, file, resolve(file, '..'), environmentOverlay(options.env ?? process.env));
+  const overlay = environmentOverlay(options.env ?? process.env);
+  return resolveConfig(raw, text, file, resolve(file, '..'), overlay);
 }
 
 /**
@@ -91,7 +96,8 @@ export function environmentOverlay(env: NodeJS.ProcessEnv): Record<string, strin
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     // KRAKEND_CONNECT_* are this tool's own settings, never config keys.
-    if (name.length > 8 && name.startsWith('KRAKEND_') && !name.startsWith('KRAKEND_CONNECT_') && value !== undefined) {
+    const ours = name.startsWith('KRAKEND_CONNECT_');
+    if (name.length > 8 && name.startsWith('KRAKEND_') && !ours && value !== undefined) {
       out[name.slice(8).toLowerCase()] = value;
     }
   }

@@ -5,9 +5,8 @@ import type { Logger } from 'pino';
  * What Node's HTTP parser accepts but an HTTP server must refuse (reliability.md §6 rows 8, 11):
  * a second `Host` header (RFC 9112 §3.2: "MUST respond with a 400"; Go's server says
  * `too many Host headers`), a transfer coding other than a final `chunked` (row 2), and a `#`
- * in the request target, which no client sends and which
- * Vite refuses first in its stack (CVE-2025-32395) because a check and a use may disagree on
- * where the path ends.
+ * in the request target, which no client sends and which Vite refuses first in its stack
+ * (CVE-2025-32395) because a check and a use may disagree on where the path ends.
  */
 export function requestProblem(req: IncomingMessage): string | undefined {
   if (req.url !== undefined && req.url.includes('#')) return 'malformed request target';

@@ -44,17 +44,14 @@ function writeRouterError(
   res.end(text);
 }
 
-/** 301 for GET, 307 otherwise; `Location` keeps the query; no X-Krakend headers. */
 /**
  * gin's `X-Forwarded-Prefix` for a trailing-slash redirect: `path.Clean`ed, stripped of every
  * character but letters, digits, `/` and `-`, repeated slashes collapsed. Without it a client
  * could send `//evil.example` and get a redirect to another site.
  */
 export function forwardedPrefix(header: string | string[] | undefined): string {
-  const raw = typeof header === 'string' ? header : '';
-  if (raw === '') return '';
-  const cleaned = cleanPath(raw).replace(/[^a-zA-Z0-9/-]+/g, '').replace(/\/{2,}/g, '/');
-  return cleaned === '.' ? '' : cleaned;
+  if (typeof header !== 'string' || header === '') return '';
+  return cleanPath(header).replace(/[^a-zA-Z0-9/-]+/g, '').replace(/\/{2,}/g, '/');
 }
 
 /** net/http's `Redirect`: a path is cleaned (a trailing slash kept), the query kept. */
@@ -64,6 +61,7 @@ function redirectLocation(path: string): string {
   return trailing && !cleaned.endsWith('/') ? `${cleaned}/` : cleaned;
 }
 
+/** 301 for GET, 307 otherwise; `Location` keeps the query; no X-Krakend headers. */
 export function writeRedirect(
   res: ServerResponse,
   method: string,

@@ -276,7 +276,7 @@ export class PassthroughCall implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
-    if (this.expired || this.failed) return; // answered already
+    if (this.failed) return; // answered already (an expiry fails the call too)
     if (this.gone) {
       this.res.destroy();
       return;
