@@ -95,35 +95,11 @@ describe('the access line written past pino (src/logger.ts)', () => {
     }
   });
 
-  test('a gateway with its own JSON logger writes it once per request', async () => {
-    const backend = await startBackend(jsonRoutes({ '/x': { foo: 42 } }));
-    let text = '';
-    const gw = await startGateway({
-      logger: undefined,
-      logDestination: new Writable({
-        write(chunk: Buffer, _enc, cb) {
-          text += chunk.toString('utf8');
-          cb();
-        },
-      }),
-      config: { version: 3, host: [backend.url], endpoints: [{ endpoint: '/x', backend: [{ url_pattern: '/x' }] }] },
-    });
-    try {
-      await request(`${gw.url}/x?secret=1`);
-      await new Promise((r) => setTimeout(r, 50));
-      const access = text.split('\n').filter((l) => l.includes('"status"'));
-      assert.equal(access.length, 1);
-      assert.match(
-        access[0]!,
-        /^\{"level":30,"time":\d+,"method":"GET","path":"\/x","status":200,"ms":[\d.]+,"msg":"GET \/x 200 [\d.]+ms"\}$/,
-      );
-    } finally {
-      await gw.close();
-      await backend.close();
-    }
-  });
-
-  test('telemetry/logging prefix: on the gateway\'s messages, not on the access line', async () => {
+  /** A gateway on its own JSON logger, serving `/x` from a backend; `text()` is all it wrote. */
+  async function withJsonLog(
+    extra: Record<string, unknown>,
+    fn: (url: string, text: () => string) => Promise<void>,
+  ): Promise<void> {
     const backend = await startBackend(jsonRoutes({ '/x': { foo: 42 } }));
     let text = '';
     const gw = await startGateway({
@@ -137,19 +113,39 @@ describe('the access line written past pino (src/logger.ts)', () => {
       config: {
         version: 3,
         host: [backend.url],
-        extra_config: { 'telemetry/logging': { level: 'INFO', prefix: '[KRAKEND]' } },
+        ...extra,
         endpoints: [{ endpoint: '/x', backend: [{ url_pattern: '/x' }] }],
       },
     });
     try {
-      await request(`${gw.url}/x`);
-      await new Promise((r) => setTimeout(r, 50));
-      const msgs = text.split('\n').filter(Boolean).map((l) => JSON.parse(l).msg as string);
-      assert.ok(msgs.some((m) => m.startsWith('[KRAKEND] [SERVICE: Gateway] 1 endpoints loaded')), msgs.join('\n'));
-      assert.ok(msgs.includes(msgs.find((m) => /^GET \/x 200 [\d.]+ms$/.test(m))!), msgs.join('\n'));
+      await fn(gw.url, () => text);
     } finally {
       await gw.close();
       await backend.close();
     }
+  }
+
+  test('a gateway with its own JSON logger writes it once per request', async () => {
+    await withJsonLog({}, async (url, text) => {
+      await request(`${url}/x?secret=1`);
+      await new Promise((r) => setTimeout(r, 50));
+      const access = text().split('\n').filter((l) => l.includes('"status"'));
+      assert.equal(access.length, 1);
+      assert.match(
+        access[0]!,
+        /^\{"level":30,"time":\d+,"method":"GET","path":"\/x","status":200,"ms":[\d.]+,"msg":"GET \/x 200 [\d.]+ms"\}$/,
+      );
+    });
+  });
+
+  test('telemetry/logging prefix: on the gateway\'s messages, not on the access line', async () => {
+    const extra = { extra_config: { 'telemetry/logging': { level: 'INFO', prefix: '[KRAKEND]' } } };
+    await withJsonLog(extra, async (url, text) => {
+      await request(`${url}/x`);
+      await new Promise((r) => setTimeout(r, 50));
+      const msgs = text().split('\n').filter(Boolean).map((l) => JSON.parse(l).msg as string);
+      assert.ok(msgs.some((m) => m.startsWith('[KRAKEND] [SERVICE: Gateway] 1 endpoints loaded')), msgs.join('\n'));
+      assert.ok(msgs.some((m) => /^GET \/x 200 [\d.]+ms$/.test(m)), msgs.join('\n'));
+    });
   });
 });

@@ -25,6 +25,13 @@ function plugin(format: Format, name: string, body: string, head = ''): string {
 }
 
 const NAMES = ['ts', 'mjs', 'cjs', 'imports'];
+
+/** The fixtures' config: one endpoint, and these handler plugins from `./plugins/`. */
+const withPlugins = (names: string[]) => (backend: string) =>
+  endpoints(backend, ['a'], {
+    plugin: { pattern: '.so', folder: './plugins/' },
+    extra_config: { 'plugin/http-server': { name: names } },
+  });
 const IMPORT_GREETING = `import { greeting } from '../shared/greeting.js';`;
 
 describe('hot reload of plugins and the modules they import (issue 6)', () => {
@@ -32,11 +39,7 @@ describe('hot reload of plugins and the modules they import (issue 6)', () => {
 
   before(async () => {
     f = await startReloadFixture({
-      config: (b) =>
-        endpoints(b, ['a'], {
-          plugin: { pattern: '.so', folder: './plugins/' },
-          extra_config: { 'plugin/http-server': { name: NAMES } },
-        }),
+      config: withPlugins(NAMES),
       plugins: {
         'ts.ts': plugin('ts', 'ts', `'ts v1'`),
         'mjs.mjs': plugin('mjs', 'mjs', `'mjs v1'`),
@@ -186,11 +189,7 @@ describe('a broken config while plugins are saved', () => {
 
   before(async () => {
     f = await startReloadFixture({
-      config: (b) =>
-        endpoints(b, ['a'], {
-          plugin: { pattern: '.so', folder: './plugins/' },
-          extra_config: { 'plugin/http-server': { name: ['ts'] } },
-        }),
+      config: withPlugins(['ts']),
       plugins: { 'ts.ts': plugin('ts', 'ts', `'ts v1'`) },
     });
   });
@@ -221,11 +220,7 @@ describe('a handler plugin whose factory fails at start', () => {
 
   before(async () => {
     f = await startReloadFixture({
-      config: (b) =>
-        endpoints(b, ['a'], {
-          plugin: { pattern: '.so', folder: './plugins/' },
-          extra_config: { 'plugin/http-server': { name: ['broken'] } },
-        }),
+      config: withPlugins(['broken']),
       plugins: {
         'broken.ts': `export const HandlerRegisterer = {
   RegisterHandlers(register: any) {
