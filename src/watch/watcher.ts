@@ -41,6 +41,8 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
   readonly #hashes = new Map<string, string | null>();
   readonly #dirty = new Set<string>();
   readonly #rechecks = new Map<string, NodeJS.Timeout>();
+  /** Files read empty once, left to the second look (a save between truncate and write). */
+  readonly #emptied = new Set<string>();
   readonly #recheckMs: number;
   readonly #scheduler: BurstScheduler;
   readonly #source: EventSource;
@@ -186,9 +188,21 @@ export class FileWatcher extends EventEmitter<FileWatcherEvents> {
     if (this.closed) return;
     const changed: string[] = [...folders];
     files.forEach((path, i) => {
-      const hash = states[i]!.hash;
+      const { hash, empty } = states[i]!;
       const known = this.#hashes.get(path);
-      if (known === hash || (known === undefined && hash === null)) return;
+      if (known === hash || (known === undefined && hash === null)) {
+        this.#emptied.delete(path);
+        return;
+      }
+      // A file with content read empty is most likely a save caught between its truncate and its
+      // write: the second look decides, so the same text saved again reports nothing, and a
+      // file really emptied is reported one recheck later.
+      if (empty && typeof known === 'string' && !this.#emptied.has(path)) {
+        this.#emptied.add(path);
+        this.#recheck(path);
+        return;
+      }
+      this.#emptied.delete(path);
       this.#hashes.set(path, hash);
       changed.push(path);
     });

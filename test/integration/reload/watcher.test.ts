@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createFileWatcher, type FileWatcher } from '../../../src/watch/watcher.js';
@@ -82,6 +82,23 @@ describe('FileWatcher over chokidar, on real files', () => {
     await delay(200);
     const sentinel = nextEvent<string[]>(watcher, 'change');
     await writeFile(join(plugins, 'a-plugin.ts'), 'export const a = 2;');
+    await sentinel;
+    all.stop();
+    assert.deepEqual(all.seen, [[join(plugins, 'a-plugin.ts')]]);
+  });
+
+  test('the same text written again, read while still empty, reports nothing', async () => {
+    watcher = await start();
+    const all = collect<string[]>(watcher, 'change');
+    // A save truncates before it writes (in place, or vim's new file); the leading flush can read
+    // the file in between.
+    const fh = await open(config, 'w');
+    await delay(30);
+    await fh.write('{"version":3}');
+    await fh.close();
+    await delay(300);
+    const sentinel = nextEvent<string[]>(watcher, 'change');
+    await writeFile(join(plugins, 'a-plugin.ts'), 'export const a = 3;');
     await sentinel;
     all.stop();
     assert.deepEqual(all.seen, [[join(plugins, 'a-plugin.ts')]]);
